@@ -1,0 +1,104 @@
+package io.logicgraph.model.testing;
+
+import io.logicgraph.model.config.ServiceUrlConfigSource;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
+
+/**
+ * The one switch between test infrastructures: {@code TEST_INFRA=local} uses RabbitMQ, Redis and
+ * PostgreSQL already running on loopback (started by the test command), {@code containers} starts
+ * them with Testcontainers, {@code auto} (the default) picks containers only where a Docker engine
+ * answers. Containers are started once per JVM and shared.
+ */
+public final class TestInfrastructure {
+  /** Connection URLs in the form the services read from the environment. */
+  public record Endpoints(String postgresUrl, String redisUrl, String rabbitmqUrl) {
+    /** The same endpoints as framework properties (datasource, redis, rabbitmq). */
+    public Map<String, String> quarkusProperties() {
+      Map<String, String> env = new HashMap<>();
+      env.put("POSTGRES_URL", postgresUrl);
+      env.put("REDIS_URL", redisUrl);
+      env.put("RABBITMQ_URL", rabbitmqUrl);
+      return ServiceUrlConfigSource.translate(env::get);
+    }
+
+    /** The same endpoints as environment variables, for services started as processes. */
+    public Map<String, String> environment() {
+      return Map.of(
+          "POSTGRES_URL", postgresUrl, "REDIS_URL", redisUrl, "RABBITMQ_URL", rabbitmqUrl);
+    }
+  }
+
+  private static Endpoints endpoints;
+
+  private TestInfrastructure() {}
+
+  public static synchronized Endpoints endpoints() {
+    if (endpoints == null) {
+      endpoints = useContainers() ? startContainers() : local();
+    }
+    return endpoints;
+  }
+
+  static boolean useContainers() {
+    String mode = setting("TEST_INFRA", "auto").toLowerCase(Locale.ROOT);
+    return switch (mode) {
+      case "local" -> false;
+      case "containers" -> true;
+      case "auto" -> dockerAvailable();
+      default ->
+          throw new IllegalStateException(
+              "TEST_INFRA must be local, containers or auto, not '" + mode + "'");
+    };
+  }
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static Endpoints local() {
+    return new Endpoints(
+        setting("POSTGRES_URL", "postgresql://logic_graph:logic_graph@127.0.0.1:5432/logic_graph"),
+        setting("REDIS_URL", "redis://127.0.0.1:6379"),
+        setting("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"));
+  }
+
+  @SuppressWarnings("resource") // shared for the whole JVM, stopped by Testcontainers' reaper
+  private static Endpoints startContainers() {
+    PostgreSQLContainer postgres =
+        new PostgreSQLContainer("postgres:15")
+            .withDatabaseName("logic_graph")
+            .withUsername("logic_graph")
+            .withPassword("logic_graph");
+    RabbitMQContainer rabbit = new RabbitMQContainer("rabbitmq:3.13-management");
+    GenericContainer<?> redis = new GenericContainer<>("redis:7").withExposedPorts(6379);
+    postgres.start();
+    rabbit.start();
+    redis.start();
+    return new Endpoints(
+        "postgresql://logic_graph:logic_graph@"
+            + postgres.getHost()
+            + ":"
+            + postgres.getMappedPort(5432)
+            + "/logic_graph",
+        "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
+        "amqp://guest:guest@" + rabbit.getHost() + ":" + rabbit.getAmqpPort());
+  }
+
+  private static String setting(String name, String fallback) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      value = System.getProperty(name);
+    }
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
