@@ -1,6 +1,15 @@
 package io.logicgraph.model.testing;
 
 import io.logicgraph.model.config.ServiceUrlConfigSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +26,8 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  */
 public final class TestInfrastructure {
   /** Connection URLs in the form the services read from the environment. */
-  public record Endpoints(String postgresUrl, String redisUrl, String rabbitmqUrl) {
+  public record Endpoints(
+      String postgresUrl, String redisUrl, String rabbitmqUrl, String rabbitmqManagementUrl) {
     /** The same endpoints as framework properties (datasource, redis, rabbitmq). */
     public Map<String, String> quarkusProperties() {
       Map<String, String> env = new HashMap<>();
@@ -35,6 +45,61 @@ public final class TestInfrastructure {
   }
 
   private static Endpoints endpoints;
+
+  /**
+   * The endpoints with RabbitMQ on a virtual host of its own (created if missing), so that tests of
+   * one module never consume another's messages.
+   */
+  public static Endpoints isolated(String vhost) {
+    Endpoints base = endpoints();
+    createVhost(base.rabbitmqManagementUrl(), vhost);
+    String url = base.rabbitmqUrl().replaceAll("/[^/:@]*$", "");
+    if (url.matches("amqp://[^/]*")) {
+      url = base.rabbitmqUrl();
+    }
+    return new Endpoints(
+        base.postgresUrl(),
+        base.redisUrl(),
+        url + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8),
+        base.rabbitmqManagementUrl());
+  }
+
+  private static void createVhost(String managementUrl, String vhost) {
+    String name = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+    HttpClient http = HttpClient.newHttpClient();
+    String auth =
+        "Basic "
+            + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+    try {
+      for (var request :
+          new HttpRequest[] {
+            HttpRequest.newBuilder(URI.create(managementUrl + "/api/vhosts/" + name))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            HttpRequest.newBuilder(
+                    URI.create(managementUrl + "/api/permissions/" + name + "/guest"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/json")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"))
+                .build()
+          }) {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+          throw new IllegalStateException(
+              "RabbitMQ management answered " + response.statusCode() + ": " + response.body());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach RabbitMQ management at " + managementUrl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 
   private TestInfrastructure() {}
 
@@ -69,7 +134,8 @@ public final class TestInfrastructure {
     return new Endpoints(
         setting("POSTGRES_URL", "postgresql://logic_graph:logic_graph@127.0.0.1:5432/logic_graph"),
         setting("REDIS_URL", "redis://127.0.0.1:6379"),
-        setting("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"));
+        setting("RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"),
+        setting("RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672"));
   }
 
   @SuppressWarnings("resource") // shared for the whole JVM, stopped by Testcontainers' reaper
@@ -91,7 +157,8 @@ public final class TestInfrastructure {
             + postgres.getMappedPort(5432)
             + "/logic_graph",
         "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
-        "amqp://guest:guest@" + rabbit.getHost() + ":" + rabbit.getAmqpPort());
+        "amqp://guest:guest@" + rabbit.getHost() + ":" + rabbit.getAmqpPort(),
+        rabbit.getHttpUrl());
   }
 
   private static String setting(String name, String fallback) {
