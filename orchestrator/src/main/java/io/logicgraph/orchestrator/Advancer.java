@@ -1,0 +1,435 @@
+package io.logicgraph.orchestrator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.context.ExecutionContexts;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.model.error.NodeError;
+import io.logicgraph.model.graph.Dag;
+import io.logicgraph.model.graph.ExecutionStatus;
+import io.logicgraph.model.graph.NodeDefinition;
+import io.logicgraph.model.graph.NodeStatus;
+import io.logicgraph.model.graph.OnError;
+import io.logicgraph.model.message.NodeOutcome;
+import io.logicgraph.model.message.NodeResult;
+import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.orchestrator.engine.ExecutionPlanner;
+import io.logicgraph.orchestrator.engine.NodeState;
+import io.logicgraph.orchestrator.engine.Plan;
+import io.logicgraph.orchestrator.messaging.TaskDispatcher;
+import io.logicgraph.orchestrator.state.Definitions;
+import io.logicgraph.orchestrator.state.ExecutionRow;
+import io.logicgraph.orchestrator.state.ExecutionStore;
+import io.logicgraph.orchestrator.state.NodeRow;
+import io.logicgraph.orchestrator.state.QueuedAttempt;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Advances executions. Every step (a start request, a node result, a reconciler pass) runs the same
+ * way, which is what makes redelivery harmless:
+ *
+ * <ol>
+ *   <li>in one PostgreSQL transaction, with the execution row locked (so replicas take turns on one
+ *       execution and a join is decided once): apply the result if it belongs to the node's current
+ *       in-flight attempt and was not applied before ({@code node_attempts} is keyed by {@code
+ *       (execution_id, node_id, attempt)}), plan, and record the newly queued attempts;
+ *   <li>publish their tasks and wait for the broker's confirms;
+ *   <li>record them as dispatched.
+ * </ol>
+ *
+ * The caller acknowledges the triggering message only after the returned Uni completes. A crash
+ * before step 1 commits replays everything; a crash after it leaves queued-but-undispatched
+ * attempts, which a replayed result or the reconciler publishes again (a task published twice
+ * carries the same attempt and its second result is ignored).
+ */
+@ApplicationScoped
+public class Advancer {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final ExecutionStore store;
+  private final Definitions definitions;
+  private final TaskDispatcher dispatcher;
+  private final ExecutionEvents events;
+  private final OrchestratorConfig config;
+
+  public Advancer(
+      ExecutionStore store,
+      Definitions definitions,
+      TaskDispatcher dispatcher,
+      ExecutionEvents events,
+      OrchestratorConfig config) {
+    this.store = store;
+    this.definitions = definitions;
+    this.dispatcher = dispatcher;
+    this.events = events;
+    this.config = config;
+  }
+
+  /** Starts an execution (or does nothing if it already started). */
+  public Uni<Void> start(UUID executionId) {
+    return advance(executionId, null, false);
+  }
+
+  /** Applies one node result. */
+  public Uni<Void> apply(NodeResult result) {
+    return advance(result.executionId(), result, false);
+  }
+
+  /** Enforces deadlines and re-publishes tasks the broker never confirmed. */
+  public Uni<Void> reconcile(UUID executionId) {
+    return advance(executionId, null, true);
+  }
+
+  private Uni<Void> advance(UUID executionId, NodeResult result, boolean sweep) {
+    return store
+        .inTransaction(tx -> step(tx, executionId, result, sweep))
+        .chain(
+            outcome ->
+                dispatcher
+                    .publish(outcome.tasks())
+                    .chain(() -> store.markDispatched(executionId, outcome.attempts()))
+                    .chain(
+                        () ->
+                            outcome.finished() == null
+                                ? Uni.createFrom().voidItem()
+                                : events.finished(
+                                    executionId, outcome.finished(), outcome.createdAt())));
+  }
+
+  private Uni<StepOutcome> step(
+      SqlConnection tx, UUID executionId, NodeResult result, boolean sweep) {
+    return store
+        .lockExecution(tx, executionId)
+        .chain(
+            execution -> {
+              if (execution == null) {
+                Log.warnf("execution %s does not exist; message ignored", executionId);
+                return Uni.createFrom().item(StepOutcome.NONE);
+              }
+              return definitions
+                  .get(execution.graphId(), execution.graphVersion())
+                  .chain(dag -> step(tx, new Step(execution, dag), result, sweep));
+            });
+  }
+
+  private Uni<StepOutcome> step(SqlConnection tx, Step step, NodeResult result, boolean sweep) {
+    UUID id = step.execution.id();
+    Uni<Void> started =
+        step.status == ExecutionStatus.PENDING
+            ? store.start(tx, id, step.dag).invoke(() -> step.status = ExecutionStatus.RUNNING)
+            : Uni.createFrom().voidItem();
+    return started
+        .chain(() -> store.loadNodes(tx, id))
+        .invoke(step.nodes::putAll)
+        .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
+        .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
+        .chain(() -> planAndRecord(tx, step));
+  }
+
+  private Uni<Void> applyResult(SqlConnection tx, Step step, NodeResult result) {
+    UUID id = step.execution.id();
+    NodeRow row = step.nodes.get(result.nodeId());
+    if (row == null) {
+      Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
+      return Uni.createFrom().voidItem();
+    }
+    if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
+      if (row.attempt() == result.attempt()) {
+        // A duplicate of the applied result: what it queued may not have reached the broker.
+        step.republishUndispatched(result.nodeId());
+        return Uni.createFrom().voidItem();
+      }
+      Log.infof(
+          "late result of attempt %d of node %s (current attempt %d) ignored",
+          result.attempt(), result.nodeId(), row.attempt());
+      return store
+          .recordAttempt(
+              tx,
+              id,
+              result.nodeId(),
+              result.attempt(),
+              "stale",
+              result.error(),
+              result.startedAt(),
+              result.completedAt(),
+              result.workerId())
+          .replaceWithVoid();
+    }
+    return store
+        .recordAttempt(
+            tx,
+            id,
+            result.nodeId(),
+            result.attempt(),
+            result.outcome().wire(),
+            result.error(),
+            result.startedAt(),
+            result.completedAt(),
+            result.workerId())
+        .chain(
+            first -> {
+              if (!first) {
+                return Uni.createFrom().voidItem();
+              }
+              NodeDefinition node = step.dag.graph().node(result.nodeId());
+              if (result.outcome() == NodeOutcome.SUCCEEDED) {
+                ObjectNode output = result.output() == null ? JSON.objectNode() : result.output();
+                return store
+                    .finishNode(tx, result, NodeStatus.COMPLETED, output)
+                    .invoke(() -> step.update(row, NodeStatus.COMPLETED, output, null));
+              }
+              NodeError error =
+                  result.error() != null
+                      ? result.error()
+                      : NodeError.permanent(
+                          ErrorCode.E001, result.nodeId(), "worker reported a failure", null);
+              return failAttempt(tx, step, row, node, error, result);
+            });
+  }
+
+  /** A failed attempt: retried when the policy allows, else the node fails. */
+  private Uni<Void> failAttempt(
+      SqlConnection tx,
+      Step step,
+      NodeRow row,
+      NodeDefinition node,
+      NodeError error,
+      NodeResult result) {
+    UUID id = step.execution.id();
+    if (error.retryable() && row.attempt() < allowedAttempts(node, error)) {
+      return store
+          .resetForRetry(tx, id, row.nodeId(), error)
+          .invoke(() -> step.update(row, NodeStatus.PENDING, null, error));
+    }
+    ObjectNode output =
+        node.onErrorOrDefault() == OnError.CONTINUE
+            ? JSON.objectNode().putNull(row.nodeId() + "_result")
+            : null;
+    Uni<Void> stored =
+        result != null
+            ? store.finishNode(tx, result, NodeStatus.FAILED, output)
+            : store.failNode(tx, id, row.nodeId(), error);
+    return stored.invoke(() -> step.update(row, NodeStatus.FAILED, output, error));
+  }
+
+  private int allowedAttempts(NodeDefinition node, NodeError error) {
+    int policy = Math.max(1, node.retryOrDefault().maxAttempts());
+    return error.code() == ErrorCode.E005 ? policy + config.lostTaskRedispatches() : policy;
+  }
+
+  private Uni<Void> sweep(SqlConnection tx, Step step) {
+    Instant now = step.execution.now();
+    if (step.status.isTerminal()) {
+      return Uni.createFrom().voidItem();
+    }
+    if (step.execution.deadlineAt() != null && now.isAfter(step.execution.deadlineAt())) {
+      step.deadlinePassed = true;
+      return Uni.createFrom().voidItem();
+    }
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (NodeRow row : List.copyOf(step.nodes.values())) {
+      if (row.status().isInFlight() && row.deadlineAt() != null && now.isAfter(row.deadlineAt())) {
+        NodeDefinition node = step.dag.graph().node(row.nodeId());
+        NodeError error =
+            NodeError.retryable(
+                ErrorCode.E005,
+                row.nodeId(),
+                "attempt " + row.attempt() + " passed its deadline without a result",
+                "raise timeout_ms if the node needs longer; check the worker pool's health");
+        chain =
+            chain
+                .chain(
+                    () ->
+                        store.recordAttempt(
+                            tx,
+                            step.execution.id(),
+                            row.nodeId(),
+                            row.attempt(),
+                            "timed_out",
+                            error,
+                            null,
+                            null,
+                            null))
+                .chain(
+                    first ->
+                        first
+                            ? failAttempt(tx, step, row, node, error, null)
+                            : Uni.createFrom().voidItem());
+      } else if (row.status() == NodeStatus.QUEUED
+          && row.dispatchedAt() == null
+          && row.queuedAt() != null
+          && row.queuedAt().plus(config.dispatchGrace()).isBefore(now)) {
+        step.republish.add(row.nodeId());
+      }
+    }
+    return chain;
+  }
+
+  private Uni<StepOutcome> planAndRecord(SqlConnection tx, Step step) {
+    UUID id = step.execution.id();
+    Plan plan;
+    if (step.deadlinePassed) {
+      List<String> open =
+          step.nodes.values().stream()
+              .filter(n -> !n.status().isTerminal())
+              .map(NodeRow::nodeId)
+              .toList();
+      plan =
+          new Plan(
+              List.of(),
+              List.of(),
+              open,
+              ExecutionStatus.FAILED,
+              NodeError.permanent(
+                  ErrorCode.E005,
+                  null,
+                  "the execution passed its deadline of " + step.execution.deadlineAt(),
+                  "raise the execution timeout or make its nodes faster"),
+              null);
+    } else {
+      Map<String, NodeState> states = new LinkedHashMap<>();
+      step.nodes.forEach((nodeId, row) -> states.put(nodeId, row.toState()));
+      plan = ExecutionPlanner.plan(step.dag, step.execution.input(), states, step.status);
+    }
+    List<Long> timeouts =
+        plan.toQueue().stream().map(nodeId -> timeoutMs(step.dag.graph().node(nodeId))).toList();
+    return store
+        .queue(tx, id, plan.toQueue(), timeouts)
+        .call(() -> store.setStatus(tx, id, plan.toSkip(), NodeStatus.SKIPPED))
+        .call(() -> store.setStatus(tx, id, plan.toCancel(), NodeStatus.CANCELLED))
+        .call(
+            () -> {
+              if (plan.isTerminal()) {
+                ObjectNode context =
+                    plan.finalContext() != null ? plan.finalContext() : partialContext(step);
+                return store.finishExecution(tx, id, plan.terminalStatus(), context, plan.error());
+              }
+              return step.status.isTerminal() ? Uni.createFrom().voidItem() : store.touch(tx, id);
+            })
+        .map(queued -> outcome(step, plan, queued));
+  }
+
+  private StepOutcome outcome(Step step, Plan plan, Map<String, QueuedAttempt> queued) {
+    List<NodeTask> tasks = new ArrayList<>();
+    Map<String, Integer> attempts = new LinkedHashMap<>();
+    if (!plan.isTerminal() && !step.status.isTerminal()) {
+      Map<String, ObjectNode> outputs = step.outputs();
+      queued.forEach(
+          (nodeId, attempt) -> {
+            tasks.add(task(step, outputs, nodeId, attempt.attempt(), attempt.deadline()));
+            attempts.put(nodeId, attempt.attempt());
+          });
+      for (String nodeId : step.republish) {
+        NodeRow row = step.nodes.get(nodeId);
+        if (!queued.containsKey(nodeId) && row.status() == NodeStatus.QUEUED) {
+          tasks.add(task(step, outputs, nodeId, row.attempt(), row.deadlineAt()));
+          attempts.put(nodeId, row.attempt());
+        }
+      }
+    }
+    return new StepOutcome(tasks, attempts, plan.terminalStatus(), step.execution.createdAt());
+  }
+
+  private NodeTask task(
+      Step step, Map<String, ObjectNode> outputs, String nodeId, int attempt, Instant deadline) {
+    ObjectNode context =
+        ExecutionContexts.forNode(step.dag, step.execution.input(), outputs, nodeId);
+    return new NodeTask(
+        NodeTask.SCHEMA_VERSION,
+        step.execution.id(),
+        nodeId,
+        attempt,
+        step.dag.graph().node(nodeId),
+        context,
+        deadline,
+        Instant.now());
+  }
+
+  private long timeoutMs(NodeDefinition node) {
+    return node.timeoutMs() != null && node.timeoutMs() > 0
+        ? node.timeoutMs()
+        : config.defaultNodeTimeout().toMillis();
+  }
+
+  private static ObjectNode partialContext(Step step) {
+    try {
+      return ExecutionContexts.finalContext(step.dag, step.execution.input(), step.outputs());
+    } catch (LogicGraphException e) {
+      return null;
+    }
+  }
+
+  /** Mutable state of one step, confined to its transaction. */
+  private static final class Step {
+    final ExecutionRow execution;
+    final Dag dag;
+    final Map<String, NodeRow> nodes = new LinkedHashMap<>();
+    final Set<String> republish = new LinkedHashSet<>();
+    ExecutionStatus status;
+    boolean deadlinePassed;
+
+    Step(ExecutionRow execution, Dag dag) {
+      this.execution = execution;
+      this.dag = dag;
+      this.status = execution.status();
+    }
+
+    void update(NodeRow row, NodeStatus status, ObjectNode output, NodeError error) {
+      nodes.put(
+          row.nodeId(),
+          new NodeRow(
+              row.nodeId(),
+              status,
+              row.attempt(),
+              output,
+              error,
+              row.queuedAt(),
+              row.dispatchedAt(),
+              row.deadlineAt()));
+    }
+
+    /** The node itself (a queued retry) and its children that are queued but unconfirmed. */
+    void republishUndispatched(String nodeId) {
+      List<String> candidates = new ArrayList<>(dag.children(nodeId));
+      candidates.add(nodeId);
+      for (String candidate : candidates) {
+        NodeRow row = nodes.get(candidate);
+        if (row != null && row.status() == NodeStatus.QUEUED && row.dispatchedAt() == null) {
+          republish.add(candidate);
+        }
+      }
+    }
+
+    Map<String, ObjectNode> outputs() {
+      Map<String, ObjectNode> outputs = new LinkedHashMap<>();
+      nodes.forEach(
+          (nodeId, row) -> {
+            if (row.output() != null) {
+              outputs.put(nodeId, row.output());
+            }
+          });
+      return outputs;
+    }
+  }
+
+  /** What a committed step leaves to do outside the transaction. */
+  private record StepOutcome(
+      List<NodeTask> tasks,
+      Map<String, Integer> attempts,
+      ExecutionStatus finished,
+      Instant createdAt) {
+    static final StepOutcome NONE = new StepOutcome(List.of(), Map.of(), null, Instant.EPOCH);
+  }
+}

@@ -1,0 +1,37 @@
+package io.logicgraph.orchestrator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Tuning of the orchestrator; every key has a default that suits a local run. */
+@ConfigMapping(prefix = "orchestrator")
+public interface OrchestratorConfig {
+
+  /** Deadline of a node attempt whose definition sets no {@code timeout_ms}. */
+  @WithDefault("30s")
+  Duration defaultNodeTimeout();
+
+  /**
+   * Extra attempts granted to a node whose attempt passed its deadline without a result (a lost
+   * task, a dead worker), on top of its retry policy.
+   */
+  @WithDefault("2")
+  int lostTaskRedispatches();
+
+  /** A task queued this long without a broker confirm is published again by the reconciler. */
+  @WithDefault("5s")
+  Duration dispatchGrace();
+
+  /** A pending execution this old that no request message started is started by the reconciler. */
+  @WithDefault("5s")
+  Duration startGrace();
+
+  /** Executions the reconciler examines per pass. */
+  @WithDefault("200")
+  int reconcileBatch();
+
+  /** Parsed graph versions kept in memory (they are immutable). */
+  @WithDefault("1000")
+  int definitionCacheSize();
+}

@@ -1,0 +1,46 @@
+package io.logicgraph.orchestrator.messaging;
+
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeResult;
+import io.logicgraph.orchestrator.Advancer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/** Consumes node results from {@code results.aggregation} and advances their executions. */
+@ApplicationScoped
+public class ResultConsumer {
+  /** Channel name (queue {@code results.aggregation}). */
+  public static final String CHANNEL = "results";
+
+  private final Advancer advancer;
+
+  public ResultConsumer(Advancer advancer) {
+    this.advancer = advancer;
+  }
+
+  @Incoming(CHANNEL)
+  public Uni<Void> consume(Message<JsonObject> message) {
+    NodeResult result;
+    try {
+      result = Json.MAPPER.convertValue(message.getPayload().getMap(), NodeResult.class);
+      if (result.executionId() == null
+          || result.nodeId() == null
+          || result.outcome() == null
+          || result.attempt() < 1) {
+        throw new IllegalArgumentException(
+            "a node result needs execution_id, node_id, attempt >= 1 and outcome");
+      }
+    } catch (RuntimeException e) {
+      Log.errorf("unreadable node result dead-lettered: %s", e.getMessage());
+      return Acks.reject(message, e);
+    }
+    return Acks.ackAfter(
+        message,
+        advancer.apply(result),
+        "result of " + result.executionId() + "/" + result.nodeId() + "#" + result.attempt());
+  }
+}

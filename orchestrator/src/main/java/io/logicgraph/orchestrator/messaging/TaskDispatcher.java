@@ -1,0 +1,62 @@
+package io.logicgraph.orchestrator.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeTask;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Publishes node tasks to their worker pool's queue as persistent messages; the returned Uni
+ * completes only once the broker confirmed every one of them.
+ */
+@ApplicationScoped
+public class TaskDispatcher {
+  /** Channel name of the outgoing tasks (exchange {@code logic-graph}). */
+  public static final String CHANNEL = "tasks";
+
+  private final MutinyEmitter<JsonObject> emitter;
+
+  public TaskDispatcher(
+      @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+          MutinyEmitter<JsonObject> emitter) {
+    this.emitter = emitter;
+  }
+
+  public Uni<Void> publish(List<NodeTask> tasks) {
+    if (tasks.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return Uni.join()
+        .all(tasks.stream().map(this::publish).toList())
+        .andFailFast()
+        .replaceWithVoid();
+  }
+
+  private Uni<Void> publish(NodeTask task) {
+    OutgoingRabbitMQMetadata metadata =
+        OutgoingRabbitMQMetadata.builder()
+            .withRoutingKey(task.node().nodeType().worker().queue())
+            .withDeliveryMode(2)
+            .withContentType("application/json")
+            .withMessageId(task.executionId() + "/" + task.nodeId() + "/" + task.attempt())
+            .build();
+    return emitter.sendMessage(Message.of(toJson(task), Metadata.of(metadata)));
+  }
+
+  private static JsonObject toJson(NodeTask task) {
+    try {
+      return new JsonObject(Json.MAPPER.writeValueAsString(task));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("task cannot be serialized", e);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.logicgraph.orchestrator.state;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.graph.ExecutionStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An execution as the orchestrator reads it, locked, at the start of a step. */
+public record ExecutionRow(
+    UUID id,
+    String tenantId,
+    UUID graphId,
+    int graphVersion,
+    ExecutionStatus status,
+    ObjectNode input,
+    Instant createdAt,
+    Instant deadlineAt,
+    Instant now) {}

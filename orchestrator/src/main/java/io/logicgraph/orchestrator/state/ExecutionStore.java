@@ -1,0 +1,356 @@
+package io.logicgraph.orchestrator.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.model.error.NodeError;
+import io.logicgraph.model.graph.Dag;
+import io.logicgraph.model.graph.ExecutionStatus;
+import io.logicgraph.model.graph.GraphDefinition;
+import io.logicgraph.model.graph.NodeStatus;
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeResult;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Durable execution state in PostgreSQL, the truth every other copy is rebuilt from. Every method
+ * taking a connection runs inside the caller's transaction.
+ */
+@ApplicationScoped
+public class ExecutionStore {
+  private final Pool pool;
+
+  public ExecutionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+    return pool.withTransaction(work);
+  }
+
+  /** Locks the execution row for this transaction; null when it does not exist. */
+  public Uni<ExecutionRow> lockExecution(SqlConnection tx, UUID id) {
+    return tx.preparedQuery(
+            "SELECT id, tenant_id, graph_id, graph_version, status, input::text AS input,"
+                + " created_at, deadline_at, now() AS now"
+                + " FROM graph_executions WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toExecution(rows.iterator().next()));
+  }
+
+  public Uni<GraphDefinition> loadDefinition(UUID graphId, int version) {
+    return pool.preparedQuery(
+            "SELECT definition::text AS definition FROM graph_versions"
+                + " WHERE graph_id = $1 AND version = $2")
+        .execute(Tuple.of(graphId, version))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw new LogicGraphException(
+                    ErrorCode.E004,
+                    "graph " + graphId + " has no version " + version,
+                    false,
+                    "the graph version an execution references must exist");
+              }
+              return read(rows.iterator().next().getString("definition"), GraphDefinition.class);
+            });
+  }
+
+  public Uni<Map<String, NodeRow>> loadNodes(SqlConnection tx, UUID executionId) {
+    return tx.preparedQuery(
+            "SELECT node_id, status, attempt, output::text AS output, error::text AS error,"
+                + " queued_at, dispatched_at, deadline_at"
+                + " FROM node_executions WHERE execution_id = $1")
+        .execute(Tuple.of(executionId))
+        .map(
+            rows -> {
+              Map<String, NodeRow> nodes = new LinkedHashMap<>();
+              for (Row row : rows) {
+                NodeRow node = toNode(row);
+                nodes.put(node.nodeId(), node);
+              }
+              return nodes;
+            });
+  }
+
+  /** Creates the pending node rows of a new execution and marks it running. */
+  public Uni<Void> start(SqlConnection tx, UUID executionId, Dag dag) {
+    List<String> ids = dag.topologicalOrder();
+    String[] nodeIds = ids.toArray(String[]::new);
+    String[] types =
+        ids.stream().map(id -> dag.graph().node(id).nodeType().typeName()).toArray(String[]::new);
+    return tx.preparedQuery(
+            "INSERT INTO node_executions (execution_id, node_id, node_type, status, attempt)"
+                + " SELECT $1, u.node_id, u.node_type, 'pending', 0"
+                + " FROM unnest($2::text[], $3::text[]) AS u(node_id, node_type)"
+                + " ON CONFLICT DO NOTHING")
+        .execute(Tuple.of(executionId, nodeIds, types))
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "UPDATE graph_executions SET status = 'running', started_at = now(),"
+                            + " updated_at = now() WHERE id = $1 AND status = 'pending'")
+                    .execute(Tuple.of(executionId)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Records that an attempt produced this outcome. Returns false when the attempt was recorded
+   * before: the result is a duplicate and must change nothing.
+   */
+  public Uni<Boolean> recordAttempt(
+      SqlConnection tx,
+      UUID executionId,
+      String nodeId,
+      int attempt,
+      String outcome,
+      NodeError error,
+      Instant startedAt,
+      Instant completedAt,
+      String workerId) {
+    return tx.preparedQuery(
+            "INSERT INTO node_attempts (execution_id, node_id, attempt, outcome, error, started_at,"
+                + " completed_at, worker_id, recorded_at)"
+                + " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now())"
+                + " ON CONFLICT DO NOTHING")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  executionId,
+                  nodeId,
+                  attempt,
+                  outcome,
+                  write(error),
+                  time(startedAt),
+                  time(completedAt),
+                  workerId
+                }))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Stores the applied outcome of the node's current attempt. */
+  public Uni<Void> finishNode(
+      SqlConnection tx, NodeResult result, NodeStatus status, ObjectNode output) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = $3, output = $4::jsonb, error = $5::jsonb,"
+                + " started_at = $6, completed_at = $7, worker_id = $8"
+                + " WHERE execution_id = $1 AND node_id = $2")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  result.executionId(),
+                  result.nodeId(),
+                  status.wire(),
+                  write(output),
+                  write(result.error()),
+                  time(result.startedAt()),
+                  time(result.completedAt()),
+                  result.workerId()
+                }))
+        .replaceWithVoid();
+  }
+
+  /** Sends an in-flight node back to pending so the planner queues its next attempt. */
+  public Uni<Void> resetForRetry(
+      SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'pending', error = $3::jsonb"
+                + " WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(executionId, nodeId, write(error)))
+        .replaceWithVoid();
+  }
+
+  /** Marks a node failed with an error produced by the orchestrator itself (e.g. a timeout). */
+  public Uni<Void> failNode(SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'failed', error = $3::jsonb"
+                + " WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(executionId, nodeId, write(error)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Queues the next attempt of pending nodes; returns node id → (attempt, deadline) of those this
+   * transaction queued.
+   */
+  public Uni<Map<String, QueuedAttempt>> queue(
+      SqlConnection tx, UUID executionId, List<String> nodeIds, List<Long> timeoutsMs) {
+    if (nodeIds.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return tx.preparedQuery(
+            "UPDATE node_executions n SET status = 'queued', attempt = n.attempt + 1,"
+                + " queued_at = now(), dispatched_at = NULL,"
+                + " deadline_at = now() + u.timeout_ms * interval '1 millisecond'"
+                + " FROM unnest($2::text[], $3::bigint[]) AS u(node_id, timeout_ms)"
+                + " WHERE n.execution_id = $1 AND n.node_id = u.node_id AND n.status = 'pending'"
+                + " RETURNING n.node_id, n.attempt, n.deadline_at")
+        .execute(
+            Tuple.of(executionId, nodeIds.toArray(String[]::new), timeoutsMs.toArray(Long[]::new)))
+        .map(
+            rows -> {
+              Map<String, QueuedAttempt> queued = new LinkedHashMap<>();
+              for (Row row : rows) {
+                queued.put(
+                    row.getString("node_id"),
+                    new QueuedAttempt(
+                        row.getInteger("attempt"), instant(row.getOffsetDateTime("deadline_at"))));
+              }
+              return queued;
+            });
+  }
+
+  public Uni<Void> setStatus(
+      SqlConnection tx, UUID executionId, List<String> nodeIds, NodeStatus status) {
+    if (nodeIds.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = $3"
+                + " WHERE execution_id = $1 AND node_id = ANY($2::text[])")
+        .execute(Tuple.of(executionId, nodeIds.toArray(String[]::new), status.wire()))
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> finishExecution(
+      SqlConnection tx,
+      UUID executionId,
+      ExecutionStatus status,
+      ObjectNode context,
+      NodeError error) {
+    return tx.preparedQuery(
+            "UPDATE graph_executions SET status = $2, context = $3::jsonb, error = $4::jsonb,"
+                + " completed_at = now(), updated_at = now(), started_at = coalesce(started_at, now())"
+                + " WHERE id = $1")
+        .execute(Tuple.of(executionId, status.wire(), write(context), write(error)))
+        .replaceWithVoid();
+  }
+
+  public Uni<Void> touch(SqlConnection tx, UUID executionId) {
+    return tx.preparedQuery("UPDATE graph_executions SET updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(executionId))
+        .replaceWithVoid();
+  }
+
+  /** Records that the broker confirmed these attempts' tasks. */
+  public Uni<Void> markDispatched(UUID executionId, Map<String, Integer> attempts) {
+    if (attempts.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return pool.preparedQuery(
+            "UPDATE node_executions n SET dispatched_at = now()"
+                + " FROM unnest($2::text[], $3::int[]) AS u(node_id, attempt)"
+                + " WHERE n.execution_id = $1 AND n.node_id = u.node_id AND n.attempt = u.attempt"
+                + " AND n.dispatched_at IS NULL")
+        .execute(
+            Tuple.of(
+                executionId,
+                attempts.keySet().toArray(String[]::new),
+                attempts.values().toArray(Integer[]::new)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Executions the reconciler should look at: pending ones nobody started, running ones with a node
+   * whose task was not confirmed in time or whose deadline passed, and running ones past their own
+   * deadline. {@code SKIP LOCKED}: replicas share the work instead of queueing on each other.
+   */
+  public Uni<List<UUID>> findStranded(
+      java.time.Duration startGrace, java.time.Duration dispatchGrace, int limit) {
+    return pool.preparedQuery(
+            "SELECT e.id FROM graph_executions e"
+                + " WHERE (e.status = 'pending' AND e.created_at < now() - $1 * interval '1 millisecond')"
+                + " OR (e.status = 'running' AND (e.deadline_at < now() OR EXISTS ("
+                + "   SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
+                + "   AND ((n.status IN ('queued', 'running') AND n.deadline_at < now())"
+                + "     OR (n.status = 'queued' AND n.dispatched_at IS NULL"
+                + "         AND n.queued_at < now() - $2 * interval '1 millisecond')))"
+                + "   OR (e.updated_at < now() - $2 * interval '1 millisecond' AND NOT EXISTS ("
+                + "   SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
+                + "   AND n.status IN ('queued', 'running')))))"
+                + " ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
+        .execute(Tuple.of(startGrace.toMillis(), dispatchGrace.toMillis(), limit))
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
+  }
+
+  public Uni<RowSet<Row>> ping() {
+    return pool.query("SELECT 1").execute();
+  }
+
+  private static ExecutionRow toExecution(Row row) {
+    return new ExecutionRow(
+        row.getUUID("id"),
+        row.getString("tenant_id"),
+        row.getUUID("graph_id"),
+        row.getInteger("graph_version"),
+        ExecutionStatus.fromWire(row.getString("status")),
+        (ObjectNode) read(row.getString("input"), JsonNode.class),
+        instant(row.getOffsetDateTime("created_at")),
+        instant(row.getOffsetDateTime("deadline_at")),
+        instant(row.getOffsetDateTime("now")));
+  }
+
+  private static NodeRow toNode(Row row) {
+    String output = row.getString("output");
+    String error = row.getString("error");
+    return new NodeRow(
+        row.getString("node_id"),
+        NodeStatus.fromWire(row.getString("status")),
+        row.getInteger("attempt"),
+        output == null ? null : (ObjectNode) read(output, JsonNode.class),
+        error == null ? null : read(error, NodeError.class),
+        instant(row.getOffsetDateTime("queued_at")),
+        instant(row.getOffsetDateTime("dispatched_at")),
+        instant(row.getOffsetDateTime("deadline_at")));
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static String write(Object value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new LogicGraphException(ErrorCode.E007, "cannot serialize state: " + e.getMessage());
+    }
+  }
+
+  private static <T> T read(String json, Class<T> type) {
+    try {
+      return Json.MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new LogicGraphException(
+          ErrorCode.E007, "stored state is not valid JSON: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package io.logicgraph.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.AMQP;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.NodeError;
+import io.logicgraph.model.graph.GraphFormat;
+import io.logicgraph.model.graph.GraphLimits;
+import io.logicgraph.model.graph.GraphLoader;
+import io.logicgraph.model.graph.ValidationReport;
+import io.logicgraph.model.message.ExecutionRequest;
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeResult;
+import io.logicgraph.model.message.Queues;
+import io.logicgraph.model.message.Topology;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The orchestrator on real RabbitMQ, Redis and PostgreSQL, with the worker pools played by the test
+ * over the broker: start, joins, duplicates, stale results, failures, skips, lost tasks.
+ */
+@QuarkusTest
+@QuarkusTestResource(InfraResource.class)
+class OrchestratorFlowTest {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final String DIAMOND =
+      """
+      name: diamond
+      nodes:
+        a: {node_type: RuleNode, condition: "amount > 10"}
+        b: {node_type: RuleNode, condition: "a_result == true"}
+        c: {node_type: PostgresNode, database: shop, query: "SELECT 1", params: [amount]}
+        d: {node_type: RuleNode, condition: "true", dependencies: [b, c]}
+      edges:
+        - {from: a, to: b}
+        - {from: a, to: c}
+      """;
+
+  @Inject Pool pool;
+  @Inject RedisDataSource redis;
+
+  private WorkerStandIn workers;
+
+  @AfterEach
+  void close() throws Exception {
+    if (workers != null) {
+      workers.close();
+    }
+  }
+
+  @Test
+  void diamondRunsEachNodeOnceAndJoinsExactlyEvenWithDuplicateResults() throws Exception {
+    Set<String> finished = ConcurrentHashMap.newKeySet();
+    redis.pubsub(String.class).subscribe(ExecutionEvents.FINISHED_CHANNEL, finished::add);
+    workers =
+        new WorkerStandIn(
+            task -> {
+              NodeResult result =
+                  WorkerStandIn.succeed(
+                      task, JSON.objectNode().put(task.nodeId() + "_result", task.nodeId() + "!"));
+              return List.of(result, result); // every result delivered twice
+            });
+    UUID graph = storeGraph(DIAMOND);
+    UUID execution = execute(graph, JSON.objectNode().put("amount", 42), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    JsonNode context = Json.MAPPER.readTree((String) row.get("context"));
+    assertThat(context.get("amount").asInt()).isEqualTo(42);
+    assertThat(context.get("a_result").asText()).isEqualTo("a!");
+    assertThat(context.get("d_result").asText()).isEqualTo("d!");
+    for (String node : List.of("a", "b", "c", "d")) {
+      assertThat(workers.tasksFor(node)).as("tasks for %s", node).isEqualTo(1);
+    }
+    var joinTask = workers.tasks.stream().filter(t -> t.nodeId().equals("d")).findFirst().get();
+    assertThat(joinTask.context().get("b_result").asText()).isEqualTo("b!");
+    assertThat(joinTask.context().get("c_result").asText()).isEqualTo("c!");
+    assertThat(joinTask.attempt()).isEqualTo(1);
+    assertThat(nodeStatuses(execution))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("a", "completed", "b", "completed", "c", "completed", "d", "completed"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> finished.contains(execution.toString()));
+  }
+
+  @Test
+  void permanentFailureFailsTheExecutionAndCancelsWhatIsLeft() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task -> {
+              Instant now = Instant.now();
+              if (task.nodeId().equals("c")) {
+                return List.of(
+                    NodeResult.failed(
+                        task,
+                        NodeError.permanent(ErrorCode.E001, "c", "relation missing", null),
+                        now,
+                        now,
+                        "stand-in"));
+              }
+              return List.of(
+                  WorkerStandIn.succeed(
+                      task, JSON.objectNode().put(task.nodeId() + "_result", true)));
+            });
+    UUID execution = execute(storeGraph(DIAMOND), JSON.objectNode().put("amount", 42), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("failed");
+    assertThat((String) row.get("error")).contains("E001").contains("relation missing");
+    assertThat(nodeStatuses(execution))
+        .containsEntry("c", "failed")
+        .containsEntry("d", "cancelled");
+    assertThat(workers.tasksFor("d")).isZero();
+  }
+
+  @Test
+  void falseConditionSkipsTheBranchAndSkipsPropagate() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    WorkerStandIn.succeed(
+                        task,
+                        JSON.objectNode()
+                            .put(
+                                task.nodeId() + "_result",
+                                task.nodeId().equals("a") ? false : true))));
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              a: {node_type: RuleNode, condition: "amount > 10"}
+              b: {node_type: RuleNode}
+              c: {node_type: RuleNode}
+              d: {node_type: RuleNode}
+            edges:
+              - {from: a, to: b, condition: "a_result == true"}
+              - {from: b, to: c}
+              - {from: a, to: d, condition: "a_result == false"}
+            """);
+    UUID execution = execute(graph, JSON.objectNode().put("amount", 1), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(nodeStatuses(execution))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("a", "completed", "b", "skipped", "c", "skipped", "d", "completed"));
+    assertThat(workers.tasksFor("b") + workers.tasksFor("c")).isZero();
+  }
+
+  @Test
+  void lostTaskIsDispatchedAgainAfterItsDeadlineAndLateResultsChangeNothing() throws Exception {
+    Map<Integer, NodeResult> firstAttempt = new ConcurrentHashMap<>();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              if (task.attempt() == 1) {
+                firstAttempt.put(
+                    1, WorkerStandIn.succeed(task, JSON.objectNode().put("slow_result", "late")));
+                return null; // lost: no answer
+              }
+              NodeResult late = firstAttempt.get(1);
+              NodeResult current =
+                  WorkerStandIn.succeed(
+                      task, JSON.objectNode().put("slow_result", "attempt " + task.attempt()));
+              return List.of(late, current);
+            });
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              slow: {node_type: RuleNode, timeout_ms: 400}
+            """);
+    UUID execution = execute(graph, JSON.objectNode(), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(Json.MAPPER.readTree((String) row.get("context")).get("slow_result").asText())
+        .isEqualTo("attempt 2");
+    assertThat(attemptOutcomes(execution, "slow"))
+        .containsEntry(1, "timed_out")
+        .containsEntry(2, "succeeded");
+  }
+
+  @Test
+  void acceptedExecutionWhoseRequestWasLostIsStartedByTheReconciler() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    WorkerStandIn.succeed(
+                        task, JSON.objectNode().put(task.nodeId() + "_result", 1))));
+    UUID graph = storeGraph("nodes: {only: RuleNode}\n");
+    UUID execution = execute(graph, JSON.objectNode(), false);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(workers.tasksFor("only")).isEqualTo(1);
+  }
+
+  private UUID storeGraph(String yaml) throws Exception {
+    ValidationReport report = GraphLoader.load(yaml, GraphFormat.YAML, GraphLimits.DEFAULTS);
+    assertThat(report.errors()).isEmpty();
+    String definition = Json.MAPPER.writeValueAsString(report.graph());
+    UUID id = UUID.randomUUID();
+    OffsetDateTime now = OffsetDateTime.now();
+    pool.withTransaction(
+            tx ->
+                tx.preparedQuery(
+                        "INSERT INTO graph_definitions (id, name, version, definition, source,"
+                            + " source_format, created_at, updated_at)"
+                            + " VALUES ($1, 'test', 1, $2::jsonb, $3, 'yaml', $4, $4)")
+                    .execute(Tuple.of(id, definition, yaml, now))
+                    .chain(
+                        () ->
+                            tx.preparedQuery(
+                                    "INSERT INTO graph_versions (graph_id, version, definition,"
+                                        + " created_at) VALUES ($1, 1, $2::jsonb, $3)")
+                                .execute(Tuple.of(id, definition, now))))
+        .await()
+        .atMost(Duration.ofSeconds(10));
+    return id;
+  }
+
+  private UUID execute(UUID graph, ObjectNode input, boolean sendRequest) throws Exception {
+    UUID id = UUID.randomUUID();
+    pool.preparedQuery(
+            "INSERT INTO graph_executions (id, graph_id, graph_version, status, input, created_at,"
+                + " updated_at, deadline_at) VALUES ($1, $2, 1, 'pending', $3::jsonb, now(), now(),"
+                + " now() + interval '5 minutes')")
+        .execute(Tuple.of(id, graph, input.toString()))
+        .await()
+        .atMost(Duration.ofSeconds(10));
+    if (sendRequest) {
+      try (var connection = newConnection();
+          var channel = connection.createChannel()) {
+        channel.basicPublish(
+            Topology.EXCHANGE,
+            Queues.GRAPH_ORCHESTRATION,
+            new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .build(),
+            Json.MAPPER.writeValueAsBytes(ExecutionRequest.of(id, graph, 1, "default")));
+      }
+    }
+    return id;
+  }
+
+  private static com.rabbitmq.client.Connection newConnection() throws Exception {
+    var factory = new com.rabbitmq.client.ConnectionFactory();
+    factory.setUri(
+        java.net.URI.create(
+            io.logicgraph.model.testing.TestInfrastructure.isolated(InfraResource.VHOST)
+                .rabbitmqUrl()));
+    return factory.newConnection("orchestrator-test-client");
+  }
+
+  private Map<String, Object> awaitTerminal(UUID execution) {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> executionRow(execution),
+            row -> Set.of("completed", "failed", "cancelled").contains(row.get("status")));
+  }
+
+  private Map<String, Object> executionRow(UUID execution) {
+    Row row =
+        pool.preparedQuery(
+                "SELECT status, context::text AS context, error::text AS error"
+                    + " FROM graph_executions WHERE id = $1")
+            .execute(Tuple.of(execution))
+            .await()
+            .atMost(Duration.ofSeconds(5))
+            .iterator()
+            .next();
+    Map<String, Object> values = new HashMap<>();
+    values.put("status", row.getString("status"));
+    values.put("context", row.getString("context"));
+    values.put("error", row.getString("error"));
+    return values;
+  }
+
+  private Map<String, String> nodeStatuses(UUID execution) {
+    Map<String, String> statuses = new HashMap<>();
+    pool.preparedQuery("SELECT node_id, status FROM node_executions WHERE execution_id = $1")
+        .execute(Tuple.of(execution))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .forEach(row -> statuses.put(row.getString("node_id"), row.getString("status")));
+    return statuses;
+  }
+
+  private Map<Integer, String> attemptOutcomes(UUID execution, String node) {
+    Map<Integer, String> outcomes = new HashMap<>();
+    pool.preparedQuery(
+            "SELECT attempt, outcome FROM node_attempts WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(execution, node))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .forEach(row -> outcomes.put(row.getInteger("attempt"), row.getString("outcome")));
+    return outcomes;
+  }
+}
