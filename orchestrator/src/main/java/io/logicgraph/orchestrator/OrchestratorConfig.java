@@ -27,6 +27,14 @@ public interface OrchestratorConfig {
   @WithDefault("5s")
   Duration startGrace();
 
+  /** How often the reconciler looks for stranded executions. */
+  @WithDefault("2s")
+  Duration reconcileInterval();
+
+  /** Delay before the reconciler's first pass after start. */
+  @WithDefault("3s")
+  Duration reconcileDelay();
+
   /** Executions the reconciler examines per pass. */
   @WithDefault("200")
   int reconcileBatch();

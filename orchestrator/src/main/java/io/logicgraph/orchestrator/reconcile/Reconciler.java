@@ -27,8 +27,8 @@ public class Reconciler {
   }
 
   @Scheduled(
-      every = "${orchestrator.reconcile-interval:2s}",
-      delayed = "${orchestrator.reconcile-delay:3s}",
+      every = "${orchestrator.reconcile-interval}",
+      delayed = "${orchestrator.reconcile-delay}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> pass() {
     return store
