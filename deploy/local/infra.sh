@@ -11,7 +11,14 @@ set -euo pipefail
 
 STATE_DIR="${LGF_STATE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/.local}"
 mkdir -p "$STATE_DIR"
-PG_VERSION="${PG_VERSION:-15}"
+
+# The PostgreSQL major version: the one asked for, else the installed one (15 on Debian 12, 14/16 on Ubuntu).
+pg_version() {
+  if [ -n "${PG_VERSION:-}" ]; then echo "$PG_VERSION"; return; fi
+  local installed
+  installed=$(ls -1 /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+  echo "${installed:-15}"
+}
 
 log() { printf '[infra] %s\n' "$*"; }
 
@@ -24,6 +31,7 @@ install_missing() {
   command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || pkgs+=(rabbitmq-server)
   command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server redis-tools)
   command -v pg_ctlcluster >/dev/null 2>&1 || pkgs+=(postgresql postgresql-client)
+  command -v curl >/dev/null 2>&1 || pkgs+=(curl ca-certificates)
   if [ "${#pkgs[@]}" -gt 0 ]; then
     log "installing ${pkgs[*]}"
     as_root apt-get update -q >/dev/null
@@ -33,8 +41,21 @@ install_missing() {
 
 rabbit_running() { as_root rabbitmqctl -q status >/dev/null 2>&1; }
 
+# Tests create one virtual host per suite through the management API: make sure it answers even when
+# RabbitMQ was started by someone else (e.g. the distribution's service, which enables no plugins).
+ensure_rabbit_management() {
+  curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null && return
+  log "enabling the RabbitMQ management plugin"
+  as_root rabbitmq-plugins enable rabbitmq_management rabbitmq_prometheus >/dev/null
+  for _ in $(seq 1 60); do
+    curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview 2>/dev/null && return
+    sleep 0.5
+  done
+  log "warning: RabbitMQ management API not answering on 127.0.0.1:15672"
+}
+
 start_rabbitmq() {
-  if rabbit_running; then log "RabbitMQ already running"; return; fi
+  if rabbit_running; then log "RabbitMQ already running"; ensure_rabbit_management; return; fi
   as_root mkdir -p /etc/rabbitmq
   as_root tee /etc/rabbitmq/rabbitmq.conf >/dev/null <<'CONF'
 listeners.tcp.default = 127.0.0.1:5672
@@ -54,6 +75,7 @@ CONF
   as_root rabbitmq-server -detached
   as_root rabbitmqctl wait --timeout 60 /var/lib/rabbitmq/mnesia/rabbit@localhost.pid >/dev/null
   touch "$STATE_DIR/started-rabbitmq"
+  ensure_rabbit_management
 }
 
 start_redis() {
@@ -66,6 +88,7 @@ start_redis() {
 }
 
 start_postgres() {
+  PG_VERSION=$(pg_version)
   if ! pg_lsclusters -h 2>/dev/null | grep -q "^$PG_VERSION main"; then
     as_root pg_createcluster "$PG_VERSION" main >/dev/null
   fi
@@ -92,7 +115,7 @@ stop_all() {
     log "stopping Redis"; redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true; rm -f "$STATE_DIR/started-redis"
   fi
   if [ -f "$STATE_DIR/started-postgres" ]; then
-    log "stopping PostgreSQL"; as_root pg_ctlcluster "$PG_VERSION" main stop >/dev/null 2>&1 || true; rm -f "$STATE_DIR/started-postgres"
+    log "stopping PostgreSQL"; as_root pg_ctlcluster "$(pg_version)" main stop >/dev/null 2>&1 || true; rm -f "$STATE_DIR/started-postgres"
   fi
 }
 
@@ -108,7 +131,7 @@ case "${1:-start}" in
   status)
     rabbit_running && echo "rabbitmq: up" || echo "rabbitmq: down"
     redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && echo "redis: up" || echo "redis: down"
-    pg_lsclusters -h 2>/dev/null | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print "postgres: " $4}'
+    pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1==v && $2=="main" {print "postgres: " $4}'
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

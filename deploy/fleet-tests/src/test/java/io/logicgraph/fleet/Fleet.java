@@ -1,0 +1,416 @@
+package io.logicgraph.fleet;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The whole fleet on this machine for scenario tests: the five services as separate JVMs started
+ * from {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} on free ports, the LLM emulator,
+ * an own RabbitMQ virtual host, PostgreSQL databases and Redis database (reset at every start, so
+ * nothing of an earlier run or of other suites leaks in), and a datasource {@value #SHOP_DB} for DB
+ * nodes. Every process keeps its handle, so a test can {@link #kill} and {@link #start} one.
+ */
+public final class Fleet implements AutoCloseable {
+  /**
+   * The datasource name DB nodes of the scenario graphs use (worker-db: DATASOURCE_SHOP_DB_URL).
+   */
+  public static final String SHOP_DB = "shop_db";
+
+  /** The API key worker-ai sends to the emulator (the emulator accepts any key). */
+  static final String EMULATOR_KEY = "emulator-key";
+
+  private static final String EMULATOR_SOURCE = "deploy/local/llm-emulator/LlmEmulator.java";
+  private static final String PROBE =
+      "{\"model\":\"probe\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
+
+  private final Path root;
+  private final Duration readyTimeout;
+  private final Map<Service, int[]> ports = new EnumMap<>(Service.class);
+  private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
+  private final ManagedProcess emulator;
+  private final int emulatorPort;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Thread shutdownHook = new Thread(this::destroyAllNow, "fleet-shutdown");
+
+  private Fleet(Builder builder, FleetInfrastructure infra) {
+    this.root = builder.root;
+    this.readyTimeout = builder.readyTimeout;
+    Path logs = builder.logDirectory;
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int[] free = freePorts(2 * Service.values().length + 1);
+    this.emulatorPort = free[free.length - 1];
+    this.emulator =
+        new ManagedProcess(
+            "llm-emulator",
+            List.of(
+                java,
+                "-Xmx64m",
+                root.resolve(EMULATOR_SOURCE).toString(),
+                "--port",
+                String.valueOf(emulatorPort)),
+            Map.of(),
+            root,
+            logs.resolve("llm-emulator.log"));
+    int i = 0;
+    for (Service service : Service.values()) {
+      int httpPort = free[i++];
+      int managementPort = free[i++];
+      ports.put(service, new int[] {httpPort, managementPort});
+      Map<String, String> env = new LinkedHashMap<>(infra.environment());
+      env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
+      env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+      switch (service) {
+        case WORKER_DB ->
+            env.put(
+                "DATASOURCE_" + SHOP_DB.toUpperCase(Locale.ROOT) + "_URL",
+                infra.shopDatasourceUrl());
+        case WORKER_AI -> {
+          env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + emulatorPort + "/v1");
+          env.put("OPENAI_API_KEY", EMULATOR_KEY);
+        }
+        default -> {}
+      }
+      env.putAll(builder.environment.getOrDefault(service, Map.of()));
+      services.put(
+          service,
+          new ManagedProcess(
+              service.module(),
+              List.of(java, "-Xmx" + service.heap(), "-jar", jar(service).toString()),
+              env,
+              root.resolve(service.module()),
+              logs.resolve(service.module() + ".log")));
+    }
+  }
+
+  /** A builder for a fleet rooted at the system property {@code fleet.root}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures and starts a fleet. */
+  public static final class Builder {
+    private Path root =
+        Path.of(System.getProperty("fleet.root", "../..")).toAbsolutePath().normalize();
+    private String name = "fleet-tests";
+    private Path logDirectory = Path.of("target", "fleet-logs").toAbsolutePath();
+    private Duration readyTimeout =
+        Duration.ofSeconds(Long.getLong("fleet.readyTimeoutSeconds", 180));
+    private final Map<Service, Map<String, String>> environment = new EnumMap<>(Service.class);
+
+    private Builder() {}
+
+    /** The repository root holding the modules (default: system property fleet.root). */
+    public Builder root(Path root) {
+      this.root = root.toAbsolutePath().normalize();
+      return this;
+    }
+
+    /** Names the RabbitMQ virtual host and the databases of this fleet (default fleet-tests). */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder logDirectory(Path logDirectory) {
+      this.logDirectory = logDirectory.toAbsolutePath();
+      return this;
+    }
+
+    public Builder readyTimeout(Duration readyTimeout) {
+      this.readyTimeout = readyTimeout;
+      return this;
+    }
+
+    /** An extra environment variable for one service (e.g. a shorter timeout in a fault test). */
+    public Builder env(Service service, String key, String value) {
+      environment.computeIfAbsent(service, s -> new HashMap<>()).put(key, value);
+      return this;
+    }
+
+    /** Prepares the infrastructure, starts every process and waits until all are ready. */
+    public Fleet start() {
+      List<String> missing = new ArrayList<>();
+      for (Service service : Service.values()) {
+        if (!Files.isRegularFile(jar(root, service))) {
+          missing.add(jar(root, service).toString());
+        }
+      }
+      if (!Files.isRegularFile(root.resolve(EMULATOR_SOURCE))) {
+        missing.add(root.resolve(EMULATOR_SOURCE).toString());
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException(
+            "cannot start the fleet, missing (run ./mvnw package first): " + missing);
+      }
+      Fleet fleet = new Fleet(this, FleetInfrastructure.prepare(name));
+      try {
+        fleet.startAll();
+      } catch (RuntimeException | Error e) {
+        fleet.close();
+        throw e;
+      }
+      return fleet;
+    }
+  }
+
+  private void startAll() {
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    emulator.start();
+    services.values().forEach(ManagedProcess::start);
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    awaitUp(emulator, this::emulatorAnswers, deadline);
+    for (Service service : Service.values()) {
+      awaitUp(services.get(service), () -> ready(service), deadline);
+    }
+  }
+
+  private void awaitUp(ManagedProcess process, BooleanSupplier up, long deadlineNanos) {
+    Duration left = Duration.ofNanos(Math.max(deadlineNanos - System.nanoTime(), 1_000_000));
+    try {
+      await()
+          .atMost(left)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                if (up.getAsBoolean()) {
+                  return true;
+                }
+                if (!process.isAlive()) {
+                  throw new FleetException(
+                      process.name() + " " + process.exitDescription() + " before it was ready",
+                      process);
+                }
+                return false;
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new FleetException(
+          process.name() + " is not ready after " + readyTimeout.toSeconds() + " s", process);
+    }
+  }
+
+  /** True when the service's management {@code /ready} answers 200. */
+  public boolean ready(Service service) {
+    return status(URI.create(managementUri(service) + "/ready"), null) == 200;
+  }
+
+  private boolean emulatorAnswers() {
+    return status(URI.create(llmBaseUri() + "/chat/completions"), PROBE) == 200;
+  }
+
+  private int status(URI uri, String postBody) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3));
+    if (postBody != null) {
+      request.header("Content-Type", "application/json");
+      request.POST(HttpRequest.BodyPublishers.ofString(postBody));
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ access
+
+  /** RestAssured request against the gateway's {@code /api/v1}. */
+  public RequestSpecification api() {
+    return given().baseUri(apiBaseUri()).basePath("/api/v1");
+  }
+
+  /** e.g. {@code http://127.0.0.1:41234}. */
+  public String apiBaseUri() {
+    return "http://127.0.0.1:" + httpPort(Service.API_GATEWAY);
+  }
+
+  public int httpPort(Service service) {
+    return ports.get(service)[0];
+  }
+
+  public int managementPort(Service service) {
+    return ports.get(service)[1];
+  }
+
+  /** e.g. {@code http://127.0.0.1:41235} (serves /ready, /health, /metrics). */
+  public String managementUri(Service service) {
+    return "http://127.0.0.1:" + managementPort(service);
+  }
+
+  /** The emulator's OpenAI-compatible base URL, e.g. {@code http://127.0.0.1:41299/v1}. */
+  public String llmBaseUri() {
+    return "http://127.0.0.1:" + emulatorPort + "/v1";
+  }
+
+  public Path log(Service service) {
+    return services.get(service).log();
+  }
+
+  public String logTail(Service service, int lines) {
+    return services.get(service).tail(lines);
+  }
+
+  public boolean isAlive(Service service) {
+    return services.get(service).isAlive();
+  }
+
+  public long pid(Service service) {
+    return services.get(service).pid();
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  /** Kills the service with SIGKILL (a crash) and waits until the process is gone. */
+  public void kill(Service service) {
+    services.get(service).kill();
+  }
+
+  /** Stops the service gracefully (SIGTERM, up to 20 s, then SIGKILL). */
+  public void stop(Service service) {
+    services.get(service).stop(20);
+  }
+
+  /** Starts a stopped or killed service again on the same ports and waits until it is ready. */
+  public void start(Service service) {
+    ManagedProcess process = services.get(service);
+    process.start();
+    awaitUp(process, () -> ready(service), System.nanoTime() + readyTimeout.toNanos());
+  }
+
+  /** Graceful stop, then start. */
+  public void restart(Service service) {
+    stop(service);
+    start(service);
+  }
+
+  // ------------------------------------------------------------------ diagnostics
+
+  /** Processes that exited although no test stopped them, each reported once, with its log tail. */
+  List<String> unexpectedDeaths() {
+    List<String> deaths = new ArrayList<>();
+    List<ManagedProcess> all = new ArrayList<>(services.values());
+    all.add(emulator);
+    for (ManagedProcess process : all) {
+      if (process.diedUnexpectedlyUnreported()) {
+        deaths.add(
+            process.name()
+                + " "
+                + process.exitDescription()
+                + "; last lines of "
+                + process.log()
+                + ":\n"
+                + process.tail(60));
+      }
+    }
+    return deaths;
+  }
+
+  /** Prints the last lines of every process's log. */
+  public void printLogTails(PrintStream out, int lines) {
+    List<ManagedProcess> all = new ArrayList<>(services.values());
+    all.add(emulator);
+    for (ManagedProcess process : all) {
+      out.println(
+          "----- "
+              + process.name()
+              + " ("
+              + process.exitDescription()
+              + ", "
+              + process.log()
+              + ") -----");
+      out.println(process.tail(lines));
+    }
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  /** Stops everything: SIGTERM to all, up to 20 s grace, then SIGKILL. */
+  @Override
+  public void close() {
+    services.values().forEach(ManagedProcess::signalStop);
+    services.values().forEach(p -> p.stop(20));
+    emulator.stop(5);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // the JVM is already shutting down, or the hook was never registered
+    }
+  }
+
+  private void destroyAllNow() {
+    services.values().forEach(ManagedProcess::kill);
+    emulator.kill();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Path jar(Service service) {
+    return jar(root, service);
+  }
+
+  private static Path jar(Path root, Service service) {
+    return root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+  }
+
+  private static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // the port is released either way
+        }
+      }
+    }
+  }
+
+  /** A fleet process that failed to come up; the message carries the tail of its log. */
+  public static final class FleetException extends RuntimeException {
+    FleetException(String message, ManagedProcess process) {
+      super(
+          message
+              + "; last lines of "
+              + process.log()
+              + ":\n"
+              + process.tail(60)
+              + "\n----- end of "
+              + process.name()
+              + " log -----");
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.logicgraph.fleet;
+
+import io.logicgraph.model.testing.TestInfrastructure;
+import io.logicgraph.model.testing.TestInfrastructure.Endpoints;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The fleet's own slice of RabbitMQ, PostgreSQL and Redis, emptied at every start: a virtual host,
+ * a state database, a Redis database index, and the shop datasource with its sample rows. The
+ * endpoints come from the shared test-infrastructure switch (local services or containers).
+ */
+final class FleetInfrastructure {
+  /** Redis database index of the fleet's hot state, away from index 0 used by local runs. */
+  private static final int REDIS_DATABASE = 1;
+
+  private final Map<String, String> environment;
+  private final String shopDatasourceUrl;
+
+  private FleetInfrastructure(Map<String, String> environment, String shopDatasourceUrl) {
+    this.environment = environment;
+    this.shopDatasourceUrl = shopDatasourceUrl;
+  }
+
+  /** Resets and returns the infrastructure named {@code name} (vhost, databases). */
+  static FleetInfrastructure prepare(String name) {
+    String database = name.replaceAll("[^A-Za-z0-9_]", "_");
+    Endpoints endpoints = isolated(TestInfrastructure.endpoints(), name);
+    URI postgres = URI.create(endpoints.postgresUrl());
+    recreateDatabase(postgres, database);
+    recreateDatabase(postgres, database + "_shop");
+    String shopUrl = withPath(postgres, "/" + database + "_shop");
+    fillShop(URI.create(shopUrl));
+    flushRedis(URI.create(endpoints.redisUrl()));
+
+    Map<String, String> env = new LinkedHashMap<>(endpoints.environment());
+    env.put("POSTGRES_URL", withPath(postgres, "/" + database));
+    env.put("REDIS_URL", withPath(URI.create(endpoints.redisUrl()), "/" + REDIS_DATABASE));
+    return new FleetInfrastructure(Map.copyOf(env), shopUrl);
+  }
+
+  /** POSTGRES_URL, REDIS_URL and RABBITMQ_URL of this fleet. */
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  /** The URL of the shop datasource, in the form worker-db reads from DATASOURCE_*_URL. */
+  String shopDatasourceUrl() {
+    return shopDatasourceUrl;
+  }
+
+  /**
+   * The endpoints with RabbitMQ on a fresh virtual host {@code vhost} (deleted with its queues,
+   * then created), as {@link TestInfrastructure#isolated} names it. HTTP/1.1 on purpose: RabbitMQ's
+   * management server drops the connection of a request with a body that asks for an h2c upgrade,
+   * which Java's HTTP client does by default.
+   */
+  private static Endpoints isolated(Endpoints base, String vhost) {
+    String management = base.rabbitmqManagementUrl();
+    String name = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+    managementCall(management, "DELETE", "/api/vhosts/" + name, null);
+    managementCall(management, "PUT", "/api/vhosts/" + name, "{}");
+    managementCall(
+        management,
+        "PUT",
+        "/api/permissions/" + name + "/guest",
+        "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+    URI amqp = URI.create(base.rabbitmqUrl());
+    return new Endpoints(
+        base.postgresUrl(), base.redisUrl(), withPath(amqp, "/" + name), management);
+  }
+
+  private static void managementCall(
+      String managementUrl, String method, String path, String body) {
+    String auth =
+        Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(managementUrl + path))
+            .header("Authorization", "Basic " + auth)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300
+          && !(method.equals("DELETE") && response.statusCode() == 404)) {
+        throw new IllegalStateException(
+            "RabbitMQ management answered " + response.statusCode() + " to " + method + " " + path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach RabbitMQ management at " + managementUrl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void recreateDatabase(URI server, String database) {
+    execute(
+        server,
+        "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
+        "CREATE DATABASE " + database);
+  }
+
+  private static void fillShop(URI shop) {
+    execute(
+        shop,
+        "CREATE TABLE products (id text PRIMARY KEY, name text NOT NULL,"
+            + " price numeric(10, 2) NOT NULL, stock integer NOT NULL)",
+        "INSERT INTO products (id, name, price, stock) VALUES"
+            + " ('P-100', 'Espresso beans 1 kg', 18.50, 42),"
+            + " ('P-200', 'Milk frother', 34.90, 5),"
+            + " ('P-300', 'Paper filters (100)', 3.20, 0)");
+  }
+
+  private static void execute(URI database, String... statements) {
+    String[] credentials = credentials(database);
+    String jdbc =
+        "jdbc:postgresql://"
+            + database.getHost()
+            + ":"
+            + (database.getPort() > 0 ? database.getPort() : 5432)
+            + database.getRawPath();
+    try (Connection connection = DriverManager.getConnection(jdbc, credentials[0], credentials[1]);
+        Statement statement = connection.createStatement()) {
+      for (String sql : statements) {
+        statement.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "cannot prepare database " + database.getRawPath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void flushRedis(URI redis) {
+    String[] credentials = credentials(redis);
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(redis.getHost(), redis.getPort() > 0 ? redis.getPort() : 6379),
+          3000);
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      int replies = 2;
+      StringBuilder commands = new StringBuilder();
+      if (credentials[1] != null) {
+        commands.append(resp("AUTH", credentials[1]));
+        replies++;
+      }
+      commands.append(resp("SELECT", String.valueOf(REDIS_DATABASE))).append(resp("FLUSHDB"));
+      out.write(commands.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      for (int i = 0; i < replies; i++) {
+        String reply = readLine(in);
+        if (!reply.startsWith("+")) {
+          throw new IllegalStateException("Redis answered " + reply);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach Redis at " + redis.getHost(), e);
+    }
+  }
+
+  private static String resp(String... words) {
+    StringBuilder command = new StringBuilder("*").append(words.length).append("\r\n");
+    for (String word : words) {
+      command
+          .append('$')
+          .append(word.getBytes(StandardCharsets.UTF_8).length)
+          .append("\r\n")
+          .append(word)
+          .append("\r\n");
+    }
+    return command.toString();
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  /** user and password (either may be null) from the URI's user info. */
+  private static String[] credentials(URI uri) {
+    String info = uri.getRawUserInfo();
+    if (info == null) {
+      return new String[] {null, null};
+    }
+    int colon = info.indexOf(':');
+    String user = colon < 0 ? info : info.substring(0, colon);
+    String password = colon < 0 ? null : info.substring(colon + 1);
+    return new String[] {
+      user.isEmpty() ? null : URLDecoder.decode(user, StandardCharsets.UTF_8),
+      password == null ? null : URLDecoder.decode(password, StandardCharsets.UTF_8)
+    };
+  }
+
+  private static String withPath(URI uri, String path) {
+    return uri.getScheme()
+        + "://"
+        + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
+        + uri.getHost()
+        + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+        + path
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+  }
+}

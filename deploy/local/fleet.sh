@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# Runs Logic Graph Fleet on one Debian/Ubuntu machine, without Docker (root or sudo).
+#   deploy/local/fleet.sh run [--no-build]  install what is missing, start RabbitMQ/Redis/PostgreSQL, build,
+#                                           start the five services, run the demo graph and print its result
+#   deploy/local/fleet.sh demo              run the demo graph again against the running services
+#   deploy/local/fleet.sh status            what runs, and whether it is ready
+#   deploy/local/fleet.sh stop              stop what `run` started (services, LLM emulator, infrastructure)
+#   deploy/local/fleet.sh test              build and run every test (TEST_INFRA=containers: Testcontainers)
+# Logs: .local/logs/<service>.log   pids: .local/pids/<service>.pid
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+STATE_DIR="${LGF_STATE_DIR:-$ROOT/.local}"
+export LGF_STATE_DIR="$STATE_DIR" # infra.sh keeps its markers there too
+LOG_DIR="$STATE_DIR/logs"
+PID_DIR="$STATE_DIR/pids"
+DEMO_DIR="$ROOT/docs/examples/demo"
+EMULATOR_SRC="$ROOT/deploy/local/llm-emulator/LlmEmulator.java"
+READY_TIMEOUT="${FLEET_READY_TIMEOUT:-180}"
+
+export POSTGRES_URL="${POSTGRES_URL:-postgresql://logic_graph:logic_graph@127.0.0.1:5432/logic_graph}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
+# The demo's datasource lives on the same PostgreSQL server as the fleet's own database.
+DEMO_DB_URL="${DATASOURCE_DEMO_DB_URL:-${POSTGRES_URL%/*}/demo_db}"
+EMULATOR_PORT="${LLM_EMULATOR_PORT:-8090}"
+
+# name, default HTTP port, default management port, heap. Ports: <NAME>_HTTP_PORT / <NAME>_MANAGEMENT_PORT,
+# e.g. WORKER_AI_HTTP_PORT=18083.
+SERVICES=(
+  "worker-rule 8084 9094 256m"
+  "worker-db 8082 9092 256m"
+  "worker-ai 8083 9093 256m"
+  "orchestrator 8081 9091 384m"
+  "api-gateway 8080 9090 384m"
+)
+
+log() { printf '[fleet] %s\n' "$*"; }
+die() { printf '[fleet] ERROR: %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+port_var() { # port_var worker-ai HTTP -> value of WORKER_AI_HTTP_PORT or the default
+  local var
+  var="$(echo "$1" | tr 'a-z-' 'A-Z_')_$2_PORT"
+  echo "${!var:-$3}"
+}
+gateway_url() { echo "http://127.0.0.1:$(port_var api-gateway HTTP 8080)"; }
+
+# ---------------------------------------------------------------- installation
+
+apt_install() {
+  log "installing $*"
+  as_root apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}
+
+java_major() { # 17, 21, or 1 for 1.8
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+
+# A JDK (not only a JRE: Maven compiles, and the LLM emulator is a single-file source program), 17 or newer.
+ensure_jdk() {
+  if [ -n "${JAVA_HOME:-}" ]; then
+    if [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 17 ] 2>/dev/null; then
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return
+    fi
+    log "ignoring JAVA_HOME=$JAVA_HOME (not a JDK 17 or newer)"
+    unset JAVA_HOME
+  fi
+  if command -v javac >/dev/null 2>&1 && [ "$(java_major java)" -ge 17 ] 2>/dev/null; then return; fi
+  local pkg
+  for pkg in openjdk-17-jdk-headless openjdk-21-jdk-headless default-jdk-headless; do
+    if apt-cache show "$pkg" >/dev/null 2>&1 || { as_root apt-get update -q >/dev/null && apt-cache show "$pkg" >/dev/null 2>&1; }; then
+      apt_install "$pkg"
+      break
+    fi
+  done
+  local home
+  for home in /usr/lib/jvm/java-17-openjdk-* /usr/lib/jvm/java-21-openjdk-* /usr/lib/jvm/default-java; do
+    if [ -x "$home/bin/javac" ]; then export JAVA_HOME="$home" PATH="$home/bin:$PATH"; break; fi
+  done
+  command -v javac >/dev/null 2>&1 && [ "$(java_major java)" -ge 17 ] || die "no JDK 17 or newer could be installed"
+}
+
+ensure_tools() {
+  local pkgs=()
+  command -v curl >/dev/null 2>&1 || pkgs+=(curl ca-certificates)
+  command -v jq >/dev/null 2>&1 || pkgs+=(jq)
+  if [ "${#pkgs[@]}" -gt 0 ]; then apt_install "${pkgs[@]}"; fi
+}
+
+# ---------------------------------------------------------------- processes
+
+pid_of() { cat "$PID_DIR/$1.pid" 2>/dev/null || true; }
+
+# True when the pid file names a live process that is still the one we started (pids are reused).
+running() {
+  local pid
+  pid=$(pid_of "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# spawn NAME MATCH -- ENV=... command...: a background process in its own session, output to its log.
+spawn() {
+  local name=$1
+  shift
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$name" >>"$LOG_DIR/$name.log"
+  (cd "$ROOT" && exec setsid env "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null) &
+  echo $! >"$PID_DIR/$name.pid"
+}
+
+stop_process() { # stop_process NAME MATCH
+  local name=$1 match=$2 pid
+  pid=$(pid_of "$name")
+  if running "$name" "$match"; then
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop within 20 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$PID_DIR/$name.pid"
+}
+
+fail_with_log() { # fail_with_log NAME MESSAGE
+  local file="$LOG_DIR/$1.log"
+  printf '[fleet] ERROR: %s\n[fleet] last lines of %s:\n' "$2" "$file" >&2
+  tail -n 30 "$file" 2>/dev/null | sed 's/^/    /' >&2 || true
+  exit 1
+}
+
+# ---------------------------------------------------------------- run
+
+build() {
+  log "building (./mvnw -B -q package -DskipTests)"
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests) || die "the build failed (output above)"
+}
+
+create_demo_db() {
+  log "creating the demo datasource demo_db (table products)"
+  psql -q -X -v ON_ERROR_STOP=1 "$POSTGRES_URL" >/dev/null <<'SQL' || die "cannot create demo_db on $(echo "${POSTGRES_URL%/*}" | sed 's#//[^@]*@#//#')"
+SELECT 'CREATE DATABASE demo_db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'demo_db')\gexec
+SQL
+  psql -q -X -v ON_ERROR_STOP=1 "$DEMO_DB_URL" -f "$DEMO_DIR/demo_db.sql" >/dev/null || die "cannot fill demo_db"
+}
+
+start_emulator() {
+  if [ -n "${OPENAI_API_KEY:-}" ]; then
+    log "OPENAI_API_KEY is set: AI nodes call ${OPENAI_BASE_URL:-the OpenAI API}"
+    return
+  fi
+  export OPENAI_BASE_URL="http://127.0.0.1:$EMULATOR_PORT/v1" OPENAI_API_KEY="emulator-key"
+  if ! running llm-emulator LlmEmulator; then
+    [ -f "$EMULATOR_SRC" ] || die "$EMULATOR_SRC is missing"
+    port_busy "$EMULATOR_PORT" && die "port $EMULATOR_PORT is taken by another process (set LLM_EMULATOR_PORT)"
+    spawn llm-emulator java -Xmx64m "$EMULATOR_SRC" --port "$EMULATOR_PORT"
+  fi
+  local probe='{"model":"probe","messages":[{"role":"user","content":"ping"}]}'
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "$probe" "$OPENAI_BASE_URL/chat/completions" 2>/dev/null; then
+      log "No OPENAI_API_KEY: AI answers come from the local LLM emulator on 127.0.0.1:$EMULATOR_PORT, not from a real model."
+      return
+    fi
+    running llm-emulator LlmEmulator || fail_with_log llm-emulator "the LLM emulator exited"
+    sleep 0.5
+  done
+  fail_with_log llm-emulator "the LLM emulator did not answer on 127.0.0.1:$EMULATOR_PORT within 60 s"
+}
+
+start_services() {
+  local s name http mgmt heap jar extra
+  for s in "${SERVICES[@]}"; do
+    set -- $s
+    name=$1 http=$(port_var "$1" HTTP "$2") mgmt=$(port_var "$1" MANAGEMENT "$3") heap=$4
+    jar="$ROOT/$name/target/quarkus-app/quarkus-run.jar"
+    stop_process "$name" quarkus-run.jar # a previous run's process: restart it on the new build
+    [ -f "$jar" ] || die "$jar is missing: build first (drop --no-build)"
+    for port in "$http" "$mgmt"; do
+      port_busy "$port" && die "port $port (for $name) is taken by another process; set $(echo "$name" | tr 'a-z-' 'A-Z_')_HTTP_PORT/_MANAGEMENT_PORT"
+    done
+    extra=()
+    # worker-ai inherits OPENAI_API_KEY/OPENAI_BASE_URL (the emulator's, when start_emulator set them).
+    [ "$name" = worker-db ] && extra=("DATASOURCE_DEMO_DB_URL=$DEMO_DB_URL")
+    log "starting $name (http $http, management $mgmt, -Xmx$heap)"
+    spawn "$name" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \
+      java "-Xmx$heap" -jar "$jar"
+  done
+}
+
+wait_ready() {
+  local s name mgmt deadline=$((SECONDS + READY_TIMEOUT))
+  for s in "${SERVICES[@]}"; do
+    set -- $s
+    name=$1 mgmt=$(port_var "$1" MANAGEMENT "$3")
+    until curl -fsS -o /dev/null "http://127.0.0.1:$mgmt/ready" 2>/dev/null; do
+      running "$name" quarkus-run.jar || fail_with_log "$name" "$name exited before it was ready"
+      [ "$SECONDS" -lt "$deadline" ] ||
+        fail_with_log "$name" "$name is not ready after ${READY_TIMEOUT}s (http://127.0.0.1:$mgmt/ready); see $LOG_DIR/$name.log"
+      sleep 1
+    done
+    log "$name is ready"
+  done
+}
+
+# Submits docs/examples/demo/graph.yaml, executes it with the sample context and prints the outcome.
+demo() {
+  local api body code graph_id execution_id status
+  api="$(gateway_url)/api/v1"
+  log "submitting the demo graph ($DEMO_DIR/graph.yaml)"
+  body=$(curl -sS -w '\n%{http_code}' -X POST -H 'Content-Type: application/yaml' \
+    --data-binary "@$DEMO_DIR/graph.yaml" "$api/graphs") || die "cannot reach the gateway at $api"
+  code=${body##*$'\n'} body=${body%$'\n'*}
+  [ "$code" = 201 ] || { echo "$body" | jq . 2>/dev/null || echo "$body"; die "POST /graphs answered $code"; }
+  graph_id=$(echo "$body" | jq -r .id)
+  log "graph $graph_id stored; executing it with $(jq -c .context "$DEMO_DIR/context.json")"
+  body=$(curl -sS -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary "@$DEMO_DIR/context.json" "$api/graphs/$graph_id/execute?wait=30000")
+  code=${body##*$'\n'} body=${body%$'\n'*}
+  case $code in
+    200 | 202) ;;
+    *) echo "$body" | jq . 2>/dev/null || echo "$body"; die "POST /graphs/$graph_id/execute answered $code" ;;
+  esac
+  execution_id=$(echo "$body" | jq -r '.execution_id // .id')
+  for _ in $(seq 1 60); do # ?wait answers 202 when the execution takes longer than 30 s
+    body=$(curl -fsS "$api/executions/$execution_id") || die "GET /executions/$execution_id failed"
+    status=$(echo "$body" | jq -r .status)
+    case $status in completed | failed | cancelled) break ;; esac
+    sleep 1
+  done
+  echo
+  echo "Execution $execution_id: $status ($(echo "$body" | jq -r '.duration_ms // "?"') ms)"
+  printf '  %-16s %-14s %-10s %8s %8s\n' node type status attempts ms
+  echo "$body" | jq -r '.nodes | to_entries[] | [.key, .value.node_type, .value.status,
+      (.value.attempts // "-" | tostring), (.value.duration_ms // "-" | tostring)] | @tsv' |
+    while IFS=$'\t' read -r n t st a ms; do printf '  %-16s %-14s %-10s %8s %8s\n' "$n" "$t" "$st" "$a" "$ms"; done
+  echo
+  echo "Final context (GET /api/v1/executions/$execution_id/results):"
+  curl -fsS "$api/executions/$execution_id/results" | jq '{status, context, error}'
+  echo
+  [ "$status" = completed ] || die "the demo execution ended $status; service logs are in $LOG_DIR"
+  log "the fleet runs: API on $(gateway_url)/api/v1 (docs/getting-started.md); stop it with: deploy/local/fleet.sh stop"
+}
+
+cmd_run() {
+  local do_build=1
+  [ "${1:-}" = --no-build ] && do_build=0
+  ensure_jdk
+  ensure_tools
+  "$ROOT/deploy/local/infra.sh" start
+  [ "$do_build" = 1 ] && build
+  create_demo_db
+  start_emulator
+  start_services
+  log "waiting for every service's /ready (up to ${READY_TIMEOUT}s)"
+  wait_ready
+  demo
+}
+
+cmd_stop() {
+  local s
+  for s in "${SERVICES[@]}"; do
+    set -- $s
+    stop_process "$1" quarkus-run.jar
+  done
+  stop_process llm-emulator LlmEmulator
+  "$ROOT/deploy/local/infra.sh" stop
+}
+
+cmd_status() {
+  local s name mgmt state
+  "$ROOT/deploy/local/infra.sh" status
+  for s in "${SERVICES[@]}"; do
+    set -- $s
+    name=$1 mgmt=$(port_var "$1" MANAGEMENT "$3")
+    if ! running "$name" quarkus-run.jar; then state="not running"
+    elif curl -fsS -o /dev/null "http://127.0.0.1:$mgmt/ready" 2>/dev/null; then state="ready (pid $(pid_of "$name"))"
+    else state="not ready (pid $(pid_of "$name"))"; fi
+    echo "$name: $state"
+  done
+  running llm-emulator LlmEmulator && echo "llm-emulator: running (pid $(pid_of llm-emulator))" || true
+}
+
+cmd_test() {
+  ensure_jdk
+  if [ "${TEST_INFRA:-}" != containers ]; then
+    "$ROOT/deploy/local/infra.sh" start
+    export TEST_INFRA="${TEST_INFRA:-local}"
+  fi
+  cd "$ROOT"
+  exec ./mvnw -B -ntp verify
+}
+
+case "${1:-}" in
+  run) shift; cmd_run "$@" ;;
+  demo) ensure_tools; demo ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  test) cmd_test ;;
+  *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
