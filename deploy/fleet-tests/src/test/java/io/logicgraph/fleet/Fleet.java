@@ -163,7 +163,7 @@ public final class Fleet implements AutoCloseable {
       }
       if (!missing.isEmpty()) {
         throw new IllegalStateException(
-            "cannot start the fleet, missing (run ./mvnw package first): " + missing);
+            "cannot start the fleet; missing (service jars come from ./mvnw package): " + missing);
       }
       Fleet fleet = new Fleet(this, FleetInfrastructure.prepare(name));
       try {

@@ -1,0 +1,257 @@
+package io.logicgraph.fleet;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The REST calls and checks the scenario tests share, written against spec 03 (REST API). */
+final class FleetClient {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
+
+  private final Fleet fleet;
+
+  FleetClient(Fleet fleet) {
+    this.fleet = fleet;
+  }
+
+  /** A graph document from {@code src/test/resources/graphs/}. */
+  static String graph(String file) {
+    try (InputStream in = FleetClient.class.getResourceAsStream("/graphs/" + file)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test graph " + file);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + text, e);
+    }
+  }
+
+  static String text(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** POST /graphs with a YAML body; asserts 201 with {id, name, version, created_at} + Location. */
+  String submit(String yaml) {
+    Response response =
+        fleet.api().contentType("application/yaml").body(yaml).when().post("/graphs");
+    assertThat(response.statusCode()).as("POST /graphs: %s", response.asString()).isEqualTo(201);
+    JsonNode body = json(response.asString());
+    String id = body.path("id").asText();
+    assertThat(id).as("id of %s", body).matches("[0-9a-f-]{36}");
+    assertThat(body.path("version").asInt()).as("version").isEqualTo(1);
+    assertThat(body.path("created_at").asText()).as("created_at").isNotBlank();
+    assertThat(response.header("Location")).as("Location").endsWith("/graphs/" + id);
+    return id;
+  }
+
+  /** POST /graphs/{id}/execute without waiting; asserts 202 and returns the execution id. */
+  String start(String graphId, Map<String, ?> context) {
+    Response response = execute(graphId, context, null);
+    assertThat(response.statusCode())
+        .as("POST /graphs/%s/execute: %s", graphId, response.asString())
+        .isEqualTo(202);
+    JsonNode body = json(response.asString());
+    assertThat(body.path("status").asText()).isIn("pending", "running");
+    return body.path("execution_id").asText();
+  }
+
+  /** POST /graphs/{id}/execute?wait=30000; asserts 200 and returns the finished execution. */
+  JsonNode run(String graphId, Map<String, ?> context) {
+    Response response = execute(graphId, context, 30_000);
+    assertThat(response.statusCode())
+        .as("POST /graphs/%s/execute?wait=30000: %s", graphId, response.asString())
+        .isEqualTo(200);
+    return json(response.asString());
+  }
+
+  private Response execute(String graphId, Map<String, ?> context, Integer waitMillis) {
+    var request =
+        fleet.api().contentType(ContentType.JSON).body(text(Map.of("context", context))).when();
+    if (waitMillis != null) {
+      request = request.queryParam("wait", waitMillis);
+    }
+    return request.post("/graphs/{id}/execute", graphId);
+  }
+
+  /** GET /executions/{id}; asserts 200. */
+  JsonNode execution(String executionId) {
+    Response response = fleet.api().when().get("/executions/{id}", executionId);
+    assertThat(response.statusCode())
+        .as("GET /executions/%s: %s", executionId, response.asString())
+        .isEqualTo(200);
+    return json(response.asString());
+  }
+
+  /** GET /executions/{id}/results; asserts 200. */
+  JsonNode results(String executionId) {
+    Response response = fleet.api().when().get("/executions/{id}/results", executionId);
+    assertThat(response.statusCode())
+        .as("GET /executions/%s/results: %s", executionId, response.asString())
+        .isEqualTo(200);
+    return json(response.asString());
+  }
+
+  /** Polls GET /executions/{id} until the execution is terminal. */
+  JsonNode awaitTerminal(String executionId, Duration atMost) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              last[0] = execution(executionId);
+              return TERMINAL.contains(last[0].path("status").asText());
+            });
+    return last[0];
+  }
+
+  /**
+   * What the emulator answers to the chat request worker-ai sends for an OpenAINode (system prompt,
+   * then the rendered prompt): the emulator is deterministic, so this is the expected X_content.
+   */
+  String llmAnswer(
+      String model, String systemPrompt, String prompt, double temperature, int maxTokens) {
+    Map<String, Object> body =
+        Map.of(
+            "model",
+            model,
+            "messages",
+            List.of(
+                Map.of("role", "system", "content", systemPrompt),
+                Map.of("role", "user", "content", prompt)),
+            "temperature",
+            temperature,
+            "max_tokens",
+            maxTokens);
+    Response response =
+        given()
+            .baseUri(fleet.llmBaseUri())
+            .header("Authorization", "Bearer " + Fleet.EMULATOR_KEY)
+            .contentType(ContentType.JSON)
+            .body(text(body))
+            .when()
+            .post("/chat/completions");
+    assertThat(response.statusCode()).as("emulator: %s", response.asString()).isEqualTo(200);
+    String content = json(response.asString()).at("/choices/0/message/content").asText();
+    assertThat(content).as("emulator content").isNotBlank();
+    return content;
+  }
+
+  // ------------------------------------------------------------------ shared assertions
+
+  /**
+   * A finished, successful execution: every listed node completed in one attempt with worker
+   * timestamps, nothing else in the node map.
+   */
+  static void assertCompleted(JsonNode execution, String graphId, List<String> nodeIds) {
+    assertThat(execution.path("status").asText())
+        .as("status of %s", execution)
+        .isEqualTo("completed");
+    assertThat(execution.path("graph_id").asText()).isEqualTo(graphId);
+    assertThat(execution.path("graph_version").asInt()).isEqualTo(1);
+    assertThat(execution.path("error").isNull()).as("error of %s", execution).isTrue();
+    assertThat(instant(execution, "completed_at"))
+        .isAfterOrEqualTo(instant(execution, "started_at"));
+    assertThat(execution.path("duration_ms").asLong(-1)).isGreaterThanOrEqualTo(0);
+    JsonNode nodes = execution.path("nodes");
+    assertThat(fieldNames(nodes)).containsExactlyInAnyOrderElementsOf(nodeIds);
+    for (String id : nodeIds) {
+      JsonNode node = nodes.path(id);
+      assertThat(node.path("status").asText())
+          .as("status of node %s: %s", id, node)
+          .isEqualTo("completed");
+      assertThat(node.path("attempts").asInt()).as("attempts of node %s", id).isEqualTo(1);
+      assertThat(node.path("node_type").asText()).as("node_type of %s", id).isNotBlank();
+      assertThat(node.path("error").isNull()).as("error of node %s", id).isTrue();
+      assertThat(instant(node, "completed_at")).isAfterOrEqualTo(instant(node, "started_at"));
+      assertThat(node.path("duration_ms").asLong(-1))
+          .as("duration_ms of %s", id)
+          .isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  /** {@code child} started (on its worker) only after {@code parent} completed (on its worker). */
+  static void assertRanAfter(JsonNode execution, String child, String parent) {
+    JsonNode nodes = execution.path("nodes");
+    assertThat(instant(nodes.path(child), "started_at"))
+        .as("%s started after %s completed", child, parent)
+        .isAfterOrEqualTo(instant(nodes.path(parent), "completed_at"));
+  }
+
+  /**
+   * The results of a completed execution: the final context exactly as {@code expected}, plus the
+   * LLM node's {@code X_content} equal to {@code llmContent} and its {@code X_result} carrying the
+   * same text (the text itself, or an object whose {@code content} is the text).
+   */
+  static void assertResults(
+      JsonNode results,
+      String executionId,
+      JsonNode expected,
+      String llmNode,
+      String llmContent,
+      List<String> nodeIds) {
+    assertThat(results.path("execution_id").asText()).isEqualTo(executionId);
+    assertThat(results.path("status").asText()).isEqualTo("completed");
+    assertThat(results.path("error").isNull()).as("error of %s", results).isTrue();
+    assertThat(fieldNames(results.path("outputs"))).containsExactlyInAnyOrderElementsOf(nodeIds);
+    ObjectNode context = results.path("context").deepCopy();
+    if (llmNode != null) {
+      assertThat(context.path(llmNode + "_content").asText()).isEqualTo(llmContent);
+      JsonNode llmResult = context.remove(llmNode + "_result");
+      assertThat(llmResult).as(llmNode + "_result").isNotNull();
+      if (llmResult.isTextual()) {
+        assertThat(llmResult.asText()).isEqualTo(llmContent);
+      } else {
+        assertThat(llmResult.path("content").asText())
+            .as(llmNode + "_result.content")
+            .isEqualTo(llmContent);
+      }
+    }
+    assertThat(context).isEqualTo(expected);
+  }
+
+  static Instant instant(JsonNode node, String field) {
+    String value = node.path(field).asText(null);
+    assertThat(value).as("%s of %s", field, node).isNotNull();
+    return Instant.parse(value);
+  }
+
+  static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+}
