@@ -21,6 +21,8 @@ import io.logicgraph.orchestrator.messaging.TaskDispatcher;
 import io.logicgraph.orchestrator.state.Definitions;
 import io.logicgraph.orchestrator.state.ExecutionRow;
 import io.logicgraph.orchestrator.state.ExecutionStore;
+import io.logicgraph.orchestrator.state.HotState;
+import io.logicgraph.orchestrator.state.HotState.AttemptOutput;
 import io.logicgraph.orchestrator.state.NodeRow;
 import io.logicgraph.orchestrator.state.QueuedAttempt;
 import io.quarkus.logging.Log;
@@ -62,6 +64,7 @@ public class Advancer {
   private final Definitions definitions;
   private final TaskDispatcher dispatcher;
   private final ExecutionEvents events;
+  private final HotState hot;
   private final OrchestratorConfig config;
 
   public Advancer(
@@ -69,9 +72,11 @@ public class Advancer {
       Definitions definitions,
       TaskDispatcher dispatcher,
       ExecutionEvents events,
+      HotState hot,
       OrchestratorConfig config) {
     this.store = store;
     this.definitions = definitions;
+    this.hot = hot;
     this.dispatcher = dispatcher;
     this.events = events;
     this.config = config;
@@ -100,6 +105,11 @@ public class Advancer {
                 dispatcher
                     .publish(outcome.tasks())
                     .chain(() -> store.markDispatched(executionId, outcome.attempts()))
+                    .chain(
+                        () ->
+                            outcome.finished() == null
+                                ? hot.remember(executionId, outcome.remember())
+                                : hot.forget(executionId))
                     .chain(
                         () ->
                             outcome.finished() == null
@@ -135,7 +145,38 @@ public class Advancer {
         .invoke(step.nodes::putAll)
         .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
         .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
+        .chain(() -> fillOutputs(tx, step))
         .chain(() -> planAndRecord(tx, step));
+  }
+
+  /** Loads the outputs the plan may read: from Redis, else from PostgreSQL (then cached). */
+  private Uni<Void> fillOutputs(SqlConnection tx, Step step) {
+    Map<String, Integer> wanted = new LinkedHashMap<>();
+    step.nodes.forEach(
+        (nodeId, row) -> {
+          if (row.hasOutput() && row.output() == null) {
+            wanted.put(nodeId, row.attempt());
+          }
+        });
+    UUID id = step.execution.id();
+    return hot.outputs(id, wanted)
+        .chain(
+            found -> {
+              found.forEach((nodeId, output) -> step.fill(nodeId, output));
+              List<String> missing =
+                  wanted.keySet().stream().filter(n -> !found.containsKey(n)).toList();
+              return store
+                  .loadOutputs(tx, id, missing)
+                  .invoke(
+                      loaded ->
+                          loaded.forEach(
+                              (nodeId, output) -> {
+                                step.fill(nodeId, output);
+                                step.remember.put(
+                                    nodeId, new AttemptOutput(wanted.get(nodeId), output));
+                              }));
+            })
+        .replaceWithVoid();
   }
 
   private Uni<Void> applyResult(SqlConnection tx, Step step, NodeResult result) {
@@ -339,7 +380,13 @@ public class Advancer {
         }
       }
     }
-    return new StepOutcome(tasks, attempts, plan.terminalStatus(), step.execution.createdAt());
+    boolean live = !plan.isTerminal() && !step.status.isTerminal();
+    return new StepOutcome(
+        tasks,
+        attempts,
+        live ? step.remember : Map.of(),
+        plan.terminalStatus(),
+        step.execution.createdAt());
   }
 
   private NodeTask task(
@@ -377,6 +424,7 @@ public class Advancer {
     final Dag dag;
     final Map<String, NodeRow> nodes = new LinkedHashMap<>();
     final Set<String> republish = new LinkedHashSet<>();
+    final Map<String, AttemptOutput> remember = new LinkedHashMap<>();
     ExecutionStatus status;
     boolean deadlinePassed;
 
@@ -394,10 +442,18 @@ public class Advancer {
               status,
               row.attempt(),
               output,
+              output != null,
               error,
               row.queuedAt(),
               row.dispatchedAt(),
               row.deadlineAt()));
+      if (output != null) {
+        remember.put(row.nodeId(), new AttemptOutput(row.attempt(), output));
+      }
+    }
+
+    void fill(String nodeId, ObjectNode output) {
+      nodes.computeIfPresent(nodeId, (id, row) -> row.withOutput(output));
     }
 
     /** The node itself (a queued retry) and its children that are queued but unconfirmed. */
@@ -428,8 +484,10 @@ public class Advancer {
   private record StepOutcome(
       List<NodeTask> tasks,
       Map<String, Integer> attempts,
+      Map<String, AttemptOutput> remember,
       ExecutionStatus finished,
       Instant createdAt) {
-    static final StepOutcome NONE = new StepOutcome(List.of(), Map.of(), null, Instant.EPOCH);
+    static final StepOutcome NONE =
+        new StepOutcome(List.of(), Map.of(), Map.of(), null, Instant.EPOCH);
   }
 }

@@ -75,7 +75,7 @@ public class ExecutionStore {
 
   public Uni<Map<String, NodeRow>> loadNodes(SqlConnection tx, UUID executionId) {
     return tx.preparedQuery(
-            "SELECT node_id, status, attempt, output::text AS output, error::text AS error,"
+            "SELECT node_id, status, attempt, output IS NOT NULL AS has_output, error::text AS error,"
                 + " queued_at, dispatched_at, deadline_at"
                 + " FROM node_executions WHERE execution_id = $1")
         .execute(Tuple.of(executionId))
@@ -87,6 +87,28 @@ public class ExecutionStore {
                 nodes.put(node.nodeId(), node);
               }
               return nodes;
+            });
+  }
+
+  /** The stored outputs of the given nodes. */
+  public Uni<Map<String, ObjectNode>> loadOutputs(
+      SqlConnection tx, UUID executionId, List<String> nodeIds) {
+    if (nodeIds.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return tx.preparedQuery(
+            "SELECT node_id, output::text AS output FROM node_executions"
+                + " WHERE execution_id = $1 AND node_id = ANY($2::text[]) AND output IS NOT NULL")
+        .execute(Tuple.of(executionId, nodeIds.toArray(String[]::new)))
+        .map(
+            rows -> {
+              Map<String, ObjectNode> outputs = new LinkedHashMap<>();
+              for (Row row : rows) {
+                outputs.put(
+                    row.getString("node_id"),
+                    (ObjectNode) read(row.getString("output"), JsonNode.class));
+              }
+              return outputs;
             });
   }
 
@@ -313,13 +335,13 @@ public class ExecutionStore {
   }
 
   private static NodeRow toNode(Row row) {
-    String output = row.getString("output");
     String error = row.getString("error");
     return new NodeRow(
         row.getString("node_id"),
         NodeStatus.fromWire(row.getString("status")),
         row.getInteger("attempt"),
-        output == null ? null : (ObjectNode) read(output, JsonNode.class),
+        null,
+        row.getBoolean("has_output"),
         error == null ? null : read(error, NodeError.class),
         instant(row.getOffsetDateTime("queued_at")),
         instant(row.getOffsetDateTime("dispatched_at")),

@@ -6,16 +6,25 @@ import io.logicgraph.model.graph.NodeStatus;
 import io.logicgraph.orchestrator.engine.NodeState;
 import java.time.Instant;
 
-/** The stored state of one node of one execution. */
+/**
+ * The stored state of one node of one execution. {@code output} is filled lazily (from Redis, else
+ * PostgreSQL) only when a step needs it; {@code hasOutput} says whether one is stored.
+ */
 public record NodeRow(
     String nodeId,
     NodeStatus status,
     int attempt,
     ObjectNode output,
+    boolean hasOutput,
     NodeError error,
     Instant queuedAt,
     Instant dispatchedAt,
     Instant deadlineAt) {
+
+  public NodeRow withOutput(ObjectNode value) {
+    return new NodeRow(
+        nodeId, status, attempt, value, value != null, error, queuedAt, dispatchedAt, deadlineAt);
+  }
 
   public NodeState toState() {
     return new NodeState(nodeId, status, attempt, output, error);
