@@ -1,0 +1,58 @@
+package io.logicgraph.worker.rule;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.model.graph.NodeType;
+import io.logicgraph.model.message.NodeTask;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+
+/**
+ * Runs one node attempt of a type this worker owns and returns the output (the top-level context
+ * keys the node writes). Evaluation is CPU work, so it leaves the event loop for a worker thread.
+ */
+@ApplicationScoped
+public class NodeRunner {
+  private final RuleNodeEvaluator rules;
+  private final Vertx vertx;
+
+  public NodeRunner(Vertx vertx, RuleConfig config) {
+    this.vertx = vertx;
+    this.rules = new RuleNodeEvaluator(new ConditionCache(config.conditionCacheSize()));
+  }
+
+  public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
+    NodeType type = task.node().nodeType();
+    if (type == NodeType.RULE) {
+      return Uni.createFrom()
+          .completionStage(
+              () ->
+                  vertx
+                      .getOrCreateContext()
+                      .executeBlocking(
+                          () -> rules.evaluate(task.nodeId(), task.node(), task.context()), false)
+                      .toCompletionStage());
+    }
+    if (type == NodeType.GRL) {
+      return Uni.createFrom()
+          .failure(
+              new LogicGraphException(
+                  ErrorCode.E004,
+                  "GrlNode is not supported by this worker version",
+                  false,
+                  "run the graph on a worker-rule version that supports GrlNode"));
+    }
+    return Uni.createFrom()
+        .failure(
+            new LogicGraphException(
+                ErrorCode.E004,
+                "node type "
+                    + (type == null ? "(none)" : type.typeName())
+                    + " is not run by worker-rule",
+                false,
+                "the orchestrator routed the task to the wrong queue"));
+  }
+}

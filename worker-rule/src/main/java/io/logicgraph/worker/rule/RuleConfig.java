@@ -1,0 +1,12 @@
+package io.logicgraph.worker.rule;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the rule worker itself. */
+@ConfigMapping(prefix = "worker-rule")
+public interface RuleConfig {
+  /** Distinct condition texts kept parsed (least recently used evicted). */
+  @WithDefault("1024")
+  int conditionCacheSize();
+}

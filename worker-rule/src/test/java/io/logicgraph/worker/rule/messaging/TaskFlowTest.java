@@ -1,0 +1,231 @@
+package io.logicgraph.worker.rule.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.graph.NodeDefinition;
+import io.logicgraph.model.graph.NodeType;
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeOutcome;
+import io.logicgraph.model.message.NodeResult;
+import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.model.message.Queues;
+import io.logicgraph.model.message.Topology;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real NodeTask messages through the running worker and a real broker. */
+@QuarkusTest
+@QuarkusTestResource(RabbitTestResource.class)
+class TaskFlowTest {
+  private static TestBroker broker;
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    broker = new TestBroker();
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    broker.close();
+  }
+
+  @Test
+  void ruleNodeTrueAndFalseWithFieldMappings() throws Exception {
+    ObjectNode context = Json.MAPPER.createObjectNode();
+    context.putArray("oms_history_result").addObject().put("avg_daily_demand", 7.5);
+    context.put("threshold", 5);
+    ObjectNode config = Json.MAPPER.createObjectNode().put("condition", "demand > threshold");
+    Map<String, String> mappings = Map.of("demand", "oms_history_result.0.avg_daily_demand");
+
+    NodeTask high = task("check", NodeType.RULE, config, mappings, context);
+    ObjectNode lowContext = context.deepCopy().put("threshold", 10);
+    NodeTask low = task("check", NodeType.RULE, config, mappings, lowContext);
+    broker.publishTask(high);
+    broker.publishTask(low);
+
+    NodeResult yes = awaitResult(high);
+    NodeResult no = awaitResult(low);
+    assertThat(yes.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertThat(yes.output().get("check_result").booleanValue()).isTrue();
+    assertThat(no.output().get("check_result").booleanValue()).isFalse();
+    assertEcho(high, yes);
+  }
+
+  @Test
+  void badConditionFailsWithE003() throws Exception {
+    ObjectNode config = Json.MAPPER.createObjectNode().put("condition", "a > > 1");
+    NodeTask task = task("broken", NodeType.RULE, config, null, Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.FAILED);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E003);
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().nodeId()).isEqualTo("broken");
+  }
+
+  @Test
+  void grlNodeFailsHonestlyWithE004() throws Exception {
+    ObjectNode config =
+        Json.MAPPER.createObjectNode().put("rules", "rule \"R\" { when a > 1 then b = true; }");
+    NodeTask task = task("decide", NodeType.GRL, config, null, Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.FAILED);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E004);
+    assertThat(result.error().message())
+        .isEqualTo("GrlNode is not supported by this worker version");
+    assertThat(result.output()).isNull();
+    assertEcho(task, result);
+  }
+
+  @Test
+  void expiredDeadlineFailsRetryablyWithE005() throws Exception {
+    NodeTask fresh = task("late", NodeType.RULE, Json.MAPPER.createObjectNode(), null, null);
+    NodeTask task =
+        new NodeTask(
+            fresh.schemaVersion(),
+            fresh.executionId(),
+            fresh.nodeId(),
+            fresh.attempt(),
+            fresh.node(),
+            fresh.context(),
+            Instant.now().minusSeconds(1),
+            fresh.dispatchedAt());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E005);
+    assertThat(result.error().retryable()).isTrue();
+  }
+
+  @Test
+  void unreadableMessageIsDeadLetteredAndTheConsumerKeepsGoing() throws Exception {
+    String dlq = Queues.RULE_TASKS + ".dlq";
+    broker.purge(dlq);
+    broker.publishRaw("{not json".getBytes(StandardCharsets.UTF_8));
+    broker.publishRaw("{\"schema_version\":1}".getBytes(StandardCharsets.UTF_8));
+    await().atMost(Duration.ofSeconds(10)).until(() -> broker.readyMessages(dlq) == 2);
+
+    NodeTask after = task("after", NodeType.GRL, Json.MAPPER.createObjectNode(), null, null);
+    broker.publishTask(after);
+    assertThat(awaitResult(after).error().code()).isEqualTo(ErrorCode.E004);
+  }
+
+  @Test
+  void queuesCarryTheSharedTopologyArguments() throws Exception {
+    for (String queue : new String[] {Queues.RULE_TASKS, Queues.RESULTS_AGGREGATION}) {
+      JsonNode declared = broker.queue(queue).get("arguments");
+      assertThat(Json.MAPPER.convertValue(declared, Map.class))
+          .as("arguments of %s", queue)
+          .isEqualTo(Json.MAPPER.convertValue(Topology.queueArguments(queue), Map.class));
+      JsonNode dlq = broker.queue(queue + ".dlq").get("arguments");
+      assertThat(Json.MAPPER.convertValue(dlq, Map.class))
+          .isEqualTo(Map.of("x-queue-type", "quorum"));
+    }
+  }
+
+  @Test
+  void tasksAreAcknowledgedAndMetricsExported() throws Exception {
+    long acksBefore = broker.queue(Queues.RULE_TASKS).path("message_stats").path("ack").asLong();
+    int tasks = 5;
+    for (int i = 0; i < tasks; i++) {
+      NodeTask task = task("acked", NodeType.GRL, Json.MAPPER.createObjectNode(), null, null);
+      broker.publishTask(task);
+      awaitResult(task);
+    }
+
+    // The management API samples queue statistics every few seconds.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              JsonNode queue = broker.queue(Queues.RULE_TASKS);
+              return queue.path("messages").asLong(-1) == 0
+                  && queue.path("messages_unacknowledged").asLong(-1) == 0
+                  && queue.path("message_stats").path("ack").asLong() >= acksBefore + tasks;
+            });
+
+    given()
+        .baseUri(management.toString())
+        .get("metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("worker_tasks_processed_total{"))
+        .body(containsString("worker_type=\"rule\""))
+        .body(containsString("node_execution_duration_seconds_bucket{"))
+        .body(containsString("worker_active_tasks{"))
+        .body(containsString("node_execution_errors_total{"))
+        .body(containsString("graph_nodes_executed_total{"));
+    given().baseUri(management.toString()).get("ready").then().statusCode(200);
+    given().baseUri(management.toString()).get("health").then().statusCode(200);
+  }
+
+  private static NodeResult awaitResult(NodeTask task) {
+    AtomicReference<NodeResult> result = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              result.set(broker.result(task.executionId()));
+              return result.get() != null;
+            });
+    return result.get();
+  }
+
+  private static void assertEcho(NodeTask task, NodeResult result) {
+    assertThat(result.executionId()).isEqualTo(task.executionId());
+    assertThat(result.nodeId()).isEqualTo(task.nodeId());
+    assertThat(result.attempt()).isEqualTo(task.attempt());
+    assertThat(result.schemaVersion()).isEqualTo(NodeResult.SCHEMA_VERSION);
+    assertThat(result.workerId()).startsWith("worker-rule@");
+    assertThat(result.startedAt())
+        .isAfterOrEqualTo(task.dispatchedAt().truncatedTo(ChronoUnit.MILLIS));
+    assertThat(result.completedAt()).isAfterOrEqualTo(result.startedAt());
+    assertThat(result.completedAt()).isBeforeOrEqualTo(Instant.now());
+  }
+
+  static NodeTask task(
+      String nodeId,
+      NodeType type,
+      ObjectNode config,
+      Map<String, String> fieldMappings,
+      ObjectNode context) {
+    NodeDefinition node =
+        new NodeDefinition(nodeId, type, null, config, null, null, null, null, fieldMappings, null);
+    return new NodeTask(
+        NodeTask.SCHEMA_VERSION,
+        UUID.randomUUID(),
+        nodeId,
+        2,
+        node,
+        context == null ? JsonNodeFactory.instance.objectNode() : context,
+        Instant.now().plusSeconds(30),
+        Instant.now());
+  }
+}
