@@ -1,0 +1,121 @@
+package io.logicgraph.gateway;
+
+import io.logicgraph.model.graph.GraphLimits;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the gateway (prefix {@code gateway}); every key has a default. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+  /** Graph validation limits. */
+  GraphSettings graph();
+
+  /** Execution start, idempotency and waiting. */
+  ExecutionSettings execution();
+
+  /** PostgreSQL access. */
+  DatabaseSettings database();
+
+  /** RabbitMQ topology set-up. */
+  BrokerSettings broker();
+
+  /** Listing endpoints. */
+  PageSettings page();
+
+  /** Graph validation limits (spec 04). */
+  interface GraphSettings {
+    /** Most nodes a graph may have. */
+    @WithDefault("500")
+    int maxNodes();
+
+    /** Most edges a graph may have. */
+    @WithDefault("2000")
+    int maxEdges();
+
+    /** Most GRL rules one GrlNode may hold. */
+    @WithDefault("500")
+    int maxGrlRules();
+
+    default GraphLimits limits() {
+      return new GraphLimits(maxNodes(), maxEdges(), maxGrlRules());
+    }
+  }
+
+  /** Execution start, idempotency and waiting. */
+  interface ExecutionSettings {
+    /** Overall deadline of an execution, counted from its acceptance. */
+    @WithDefault("PT10M")
+    Duration timeout();
+
+    /** Largest execution input context, in bytes of JSON. */
+    @WithDefault("262144")
+    int maxInputBytes();
+
+    /** How long an Idempotency-Key keeps returning the execution it first started. */
+    @WithDefault("PT24H")
+    Duration idempotencyRetention();
+
+    /** How long to wait for the broker's publisher confirm of an execution request. */
+    @WithDefault("PT5S")
+    Duration publishTimeout();
+
+    /** Longest {@code wait} a client may ask for on execute. */
+    @WithDefault("PT30S")
+    Duration maxWait();
+
+    /** How often a waiting request polls PostgreSQL while Redis notifications are unavailable. */
+    @WithDefault("PT0.2S")
+    Duration waitPollInterval();
+
+    /** How often a waiting request re-reads PostgreSQL even with notifications (a safety net). */
+    @WithDefault("PT2S")
+    Duration waitSafetyPollInterval();
+
+    /** Redis channel on which the orchestrator publishes the id of every execution that ended. */
+    @WithDefault("lgf:executions:finished")
+    String finishedChannel();
+  }
+
+  /** PostgreSQL access. */
+  interface DatabaseSettings {
+    /** Upper bound of one database round trip of a request before it answers 503. */
+    @WithDefault("PT5S")
+    Duration operationTimeout();
+
+    /** TCP connect timeout of new pooled connections. */
+    @WithDefault("PT3S")
+    Duration connectTimeout();
+
+    /** Longest wait for a free pooled connection. */
+    @WithDefault("PT3S")
+    Duration acquireTimeout();
+  }
+
+  /** RabbitMQ topology set-up at start. */
+  interface BrokerSettings {
+    /** First delay between attempts to declare the topology while the broker is unreachable. */
+    @WithDefault("PT0.5S")
+    Duration declareInitialBackoff();
+
+    /** Longest delay between attempts to declare the topology. */
+    @WithDefault("PT15S")
+    Duration declareMaxBackoff();
+
+    /** Connect timeout of the topology connection. */
+    @WithDefault("PT3S")
+    Duration connectTimeout();
+  }
+
+  /** Listing endpoints. */
+  interface PageSettings {
+    /** Items per page when the client gives no limit. */
+    @WithDefault("20")
+    int defaultLimit();
+
+    /** Most items per page. */
+    @WithDefault("100")
+    int maxLimit();
+  }
+}

@@ -1,0 +1,39 @@
+package io.logicgraph.gateway.store;
+
+import io.logicgraph.gateway.GatewayConfig;
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates the reactive PostgreSQL pool with short connect and acquire timeouts, which Quarkus does
+ * not expose as properties: with the client defaults (60 s connect, 30 s acquire) a request would
+ * hang while PostgreSQL is unreachable instead of answering 503.
+ */
+@Singleton
+public class PgPoolTimeouts implements PgPoolCreator {
+  private final GatewayConfig.DatabaseSettings settings;
+
+  public PgPoolTimeouts(GatewayConfig config) {
+    this.settings = config.database();
+  }
+
+  @Override
+  @SuppressWarnings("deprecation") // the recorder casts the result to PgPool
+  public Pool create(Input input) {
+    PoolOptions pool =
+        input
+            .poolOptions()
+            .setConnectionTimeout((int) settings.acquireTimeout().toMillis())
+            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+    List<PgConnectOptions> connect = input.pgConnectOptionsList();
+    connect.forEach(
+        options -> options.setConnectTimeout((int) settings.connectTimeout().toMillis()));
+    return PgPool.pool(input.vertx(), connect, pool);
+  }
+}
