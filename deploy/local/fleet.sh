@@ -113,19 +113,28 @@ spawn() {
   echo $! >"$PID_DIR/$name.pid"
 }
 
-stop_process() { # stop_process NAME MATCH
-  local name=$1 match=$2 pid
-  pid=$(pid_of "$name")
-  if running "$name" "$match"; then
-    log "stopping $name (pid $pid)"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
-      log "$name did not stop within 20 s; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
+# stop_processes NAME:MATCH...: SIGTERM to all, then up to 20 s for all to exit, then SIGKILL.
+stop_processes() {
+  local entry name match pid pids=()
+  for entry in "$@"; do
+    name=${entry%%:*} match=${entry#*:}
+    if running "$name" "$match"; then
+      pid=$(pid_of "$name")
+      log "stopping $name (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
     fi
-  fi
-  rm -f "$PID_DIR/$name.pid"
+    rm -f "$PID_DIR/$name.pid"
+  done
+  for _ in $(seq 1 100); do
+    local alive=0
+    for pid in ${pids[@]+"${pids[@]}"}; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && return
+    sleep 0.2
+  done
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null && { log "pid $pid did not stop within 20 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; }
+  done
 }
 
 fail_with_log() { # fail_with_log NAME MESSAGE
@@ -147,7 +156,7 @@ create_demo_db() {
   psql -q -X -v ON_ERROR_STOP=1 "$POSTGRES_URL" >/dev/null <<'SQL' || die "cannot create demo_db on $(echo "${POSTGRES_URL%/*}" | sed 's#//[^@]*@#//#')"
 SELECT 'CREATE DATABASE demo_db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'demo_db')\gexec
 SQL
-  psql -q -X -v ON_ERROR_STOP=1 "$DEMO_DB_URL" -f "$DEMO_DIR/demo_db.sql" >/dev/null || die "cannot fill demo_db"
+  PGOPTIONS='-c client_min_messages=warning' psql -q -X -v ON_ERROR_STOP=1 "$DEMO_DB_URL" -f "$DEMO_DIR/demo_db.sql" >/dev/null || die "cannot fill demo_db"
 }
 
 start_emulator() {
@@ -179,7 +188,7 @@ start_services() {
     set -- $s
     name=$1 http=$(port_var "$1" HTTP "$2") mgmt=$(port_var "$1" MANAGEMENT "$3") heap=$4
     jar="$ROOT/$name/target/quarkus-app/quarkus-run.jar"
-    stop_process "$name" quarkus-run.jar # a previous run's process: restart it on the new build
+    stop_processes "$name:quarkus-run.jar" # a previous run's process: restart it on the new build
     [ -f "$jar" ] || die "$jar is missing: build first (drop --no-build)"
     for port in "$http" "$mgmt"; do
       port_busy "$port" && die "port $port (for $name) is taken by another process; set $(echo "$name" | tr 'a-z-' 'A-Z_')_HTTP_PORT/_MANAGEMENT_PORT"
@@ -263,12 +272,9 @@ cmd_run() {
 }
 
 cmd_stop() {
-  local s
-  for s in "${SERVICES[@]}"; do
-    set -- $s
-    stop_process "$1" quarkus-run.jar
-  done
-  stop_process llm-emulator LlmEmulator
+  local s entries=()
+  for s in "${SERVICES[@]}"; do entries+=("${s%% *}:quarkus-run.jar"); done
+  stop_processes "${entries[@]}" llm-emulator:LlmEmulator
   "$ROOT/deploy/local/infra.sh" stop
 }
 
