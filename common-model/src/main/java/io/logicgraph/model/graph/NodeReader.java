@@ -1,0 +1,471 @@
+package io.logicgraph.model.graph;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.expr.Expression;
+import io.logicgraph.model.expr.ExpressionException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Validates one entry of {@code nodes} (object form or the legacy short form {@code a: RuleNode})
+ * and builds its normalized definition: common fields typed, type-specific fields in {@code
+ * config}.
+ */
+final class NodeReader {
+  static final List<String> COMMON_FIELDS =
+      List.of(
+          "description",
+          "timeout_ms",
+          "retry",
+          "cache",
+          "on_error",
+          "field_mappings",
+          "inputs",
+          "dependencies",
+          "node_type",
+          "type");
+
+  private static final List<String> SQL_FIELDS = List.of("database", "query", "params", "max_rows");
+  private static final List<String> REDIS_FIELDS =
+      List.of("database", "operation", "key", "value", "ttl_s");
+  private static final List<String> MONGO_FIELDS =
+      List.of("database", "collection", "operation", "filter", "document", "limit");
+  private static final List<String> LLM_FIELDS =
+      List.of("prompt", "model", "system_prompt", "temperature", "max_tokens");
+  private static final List<String> AI_FIELDS =
+      Stream.concat(LLM_FIELDS.stream(), Stream.of("provider")).toList();
+
+  private static final Set<String> CONNECTION_KEYS =
+      Set.of("connection", "connection_string", "connection_url", "url", "uri", "dsn", "jdbc_url");
+  private static final Set<String> ENDPOINT_KEYS =
+      Set.of("url", "base_url", "api_base", "endpoint", "api_key");
+  private static final String CONNECTION_MESSAGE =
+      "connection strings never come from a graph: name a configured datasource in 'database'"
+          + " (E004)";
+
+  private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+  private static final Pattern DATASOURCE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+  private static final String RETRY_OWNER = "retry";
+  private static final String SUBGRAPH = "SubgraphNode";
+
+  static final long DEFAULT_BACKOFF_MS = 1_000;
+  static final double DEFAULT_MULTIPLIER = 2.0;
+  static final long DEFAULT_MAX_BACKOFF_MS = 30_000;
+
+  /** What was read: the node (null when its type is unusable) and its declared dependencies. */
+  record Result(NodeDefinition node, List<String> dependencies) {}
+
+  private final String id;
+  private final String path;
+  private final Problems problems;
+  private final GraphLimits limits;
+
+  private NodeReader(String id, Problems problems, GraphLimits limits) {
+    this.id = id;
+    this.path = "nodes." + id;
+    this.problems = problems;
+    this.limits = limits;
+  }
+
+  static Result read(String id, JsonNode value, Problems problems, GraphLimits limits) {
+    return new NodeReader(id, problems, limits).read(value);
+  }
+
+  private Result read(JsonNode value) {
+    if (!NODE_ID.matcher(id).matches()) {
+      problems.error(
+          path,
+          "node id '"
+              + id
+              + "' must be 1-100 characters of [A-Za-z0-9_-] (it names context keys such as '"
+              + id
+              + "_result')");
+    }
+    if (value != null && value.isTextual()) {
+      NodeType type = resolveType(value.textValue(), path);
+      ObjectNode empty = JsonNodeFactory.instance.objectNode();
+      return type == null ? new Result(null, List.of()) : build(type, empty);
+    }
+    if (value == null || !value.isObject()) {
+      problems.error(path, "expected a node object or a node type name such as RuleNode");
+      return new Result(null, List.of());
+    }
+    ObjectNode node = (ObjectNode) value;
+    NodeType type = typeOf(node);
+    if (type == null) {
+      return new Result(null, dependencies(node));
+    }
+    return build(type, node);
+  }
+
+  private List<String> dependencies(ObjectNode node) {
+    List<String> deps =
+        new FieldReader(node, path, "node", problems).strings("dependencies", false);
+    return deps == null ? List.of() : deps;
+  }
+
+  private NodeType typeOf(ObjectNode node) {
+    JsonNode nodeType = node.get("node_type");
+    JsonNode alias = node.get("type");
+    boolean hasNodeType = nodeType != null && !nodeType.isNull();
+    boolean hasAlias = alias != null && !alias.isNull();
+    if (hasNodeType && hasAlias && !nodeType.equals(alias)) {
+      problems.error(
+          path + ".type",
+          "'type' ("
+              + alias.asText()
+              + ") and 'node_type' ("
+              + nodeType.asText()
+              + ") disagree; give one of them");
+      return null;
+    }
+    if (!hasNodeType && !hasAlias) {
+      problems.error(
+          path + ".node_type", "missing node type: set 'node_type' (or its alias 'type')");
+      return null;
+    }
+    String key = hasNodeType ? "node_type" : "type";
+    JsonNode name = hasNodeType ? nodeType : alias;
+    if (!name.isTextual()) {
+      problems.error(path + "." + key, "'" + key + "' must be a string such as RuleNode");
+      return null;
+    }
+    return resolveType(name.textValue(), path + "." + key);
+  }
+
+  private NodeType resolveType(String name, String typePath) {
+    if (SUBGRAPH.equals(name)) {
+      problems.error(typePath, "SubgraphNode is not supported yet");
+      return null;
+    }
+    return NodeType.fromTypeName(name)
+        .orElseGet(
+            () -> {
+              problems.error(
+                  typePath,
+                  "unknown node type '"
+                      + name
+                      + "'; known: "
+                      + Arrays.stream(NodeType.values())
+                          .map(NodeType::typeName)
+                          .collect(Collectors.joining(", ")));
+              return null;
+            });
+  }
+
+  static List<String> specificFields(NodeType type) {
+    return switch (type) {
+      case POSTGRES, MYSQL, DB -> SQL_FIELDS;
+      case REDIS -> REDIS_FIELDS;
+      case MONGO -> MONGO_FIELDS;
+      case OPENAI, CLAUDE, OLLAMA -> LLM_FIELDS;
+      case AI -> AI_FIELDS;
+      case RULE -> List.of("condition");
+      case GRL -> List.of("rules");
+    };
+  }
+
+  private Result build(NodeType type, ObjectNode node) {
+    checkKeys(type, node);
+    FieldReader fields = new FieldReader(node, path, type.typeName(), problems);
+    ObjectNode config = JsonNodeFactory.instance.objectNode();
+    switch (type) {
+      case POSTGRES, MYSQL, DB -> readSql(fields, config);
+      case REDIS -> readRedis(fields, config);
+      case MONGO -> readMongo(fields, config);
+      case OPENAI, CLAUDE, OLLAMA, AI -> readLlm(type, fields, config);
+      case RULE -> readRule(fields, config);
+      case GRL -> readGrl(fields, config);
+    }
+    Long timeoutMs = fields.integer("timeout_ms", false, 1);
+    String onError = fields.choice("on_error", false, List.of("fail", "continue"));
+    NodeDefinition definition =
+        new NodeDefinition(
+            id,
+            type,
+            fields.text("description", false, false, null),
+            config,
+            timeoutMs,
+            retry(fields),
+            cache(fields),
+            onError == null ? null : OnError.fromWire(onError),
+            fields.pathMap("field_mappings"),
+            fields.pathMap("inputs"));
+    return new Result(definition, dependencies(node));
+  }
+
+  private void checkKeys(NodeType type, ObjectNode node) {
+    List<String> specific = specificFields(type);
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (specific.contains(key) || COMMON_FIELDS.contains(key)) {
+                return;
+              }
+              if (type.worker() == WorkerKind.AI && ENDPOINT_KEYS.contains(key)) {
+                problems.error(
+                    path + "." + key,
+                    "provider endpoints and API keys never come from a graph: they are configured"
+                        + " on worker-ai (E004)");
+              } else if (CONNECTION_KEYS.contains(key)) {
+                problems.error(path + "." + key, CONNECTION_MESSAGE);
+              } else {
+                problems.error(path + "." + key, unknownField(key, type, specific));
+              }
+            });
+  }
+
+  private static String unknownField(String key, NodeType type, List<String> specific) {
+    List<String> allowed = new ArrayList<>(specific);
+    COMMON_FIELDS.stream().filter(f -> !f.equals("type")).forEach(allowed::add);
+    String message =
+        "unknown field '"
+            + key
+            + "' for "
+            + type.typeName()
+            + "; allowed: "
+            + String.join(", ", allowed);
+    String suggestion = Spelling.closest(key, allowed);
+    return suggestion == null ? message : message + " (did you mean '" + suggestion + "'?)";
+  }
+
+  private void readSql(FieldReader fields, ObjectNode config) {
+    datasource(fields, config);
+    String query = fields.text("query", true, true, "the SQL statement");
+    if (query != null) {
+      config.put("query", query);
+    }
+    List<String> params = fields.strings("params", true);
+    if (params != null) {
+      params.forEach(config.putArray("params")::add);
+    }
+    Long maxRows = fields.integer("max_rows", false, 1);
+    if (maxRows != null) {
+      putInteger(config, "max_rows", maxRows);
+    }
+  }
+
+  private void datasource(FieldReader fields, ObjectNode config) {
+    JsonNode value = fields.value("database");
+    if (value == null) {
+      fields.missing("database", "the name of a configured datasource");
+    } else if (!value.isTextual()) {
+      fields.error("database", "'database' must be the name of a configured datasource");
+    } else if (looksLikeConnectionString(value.textValue())) {
+      fields.error("database", CONNECTION_MESSAGE);
+    } else if (!DATASOURCE.matcher(value.textValue()).matches()) {
+      fields.error(
+          "database",
+          "'database' must name a configured datasource: 1-100 characters of [A-Za-z0-9_-]");
+    } else {
+      config.put("database", value.textValue());
+    }
+  }
+
+  /** Never echo such a value: it may hold a password. */
+  private static boolean looksLikeConnectionString(String text) {
+    return text.contains("://")
+        || text.contains("@")
+        || text.contains(";")
+        || text.contains("=")
+        || text.startsWith("jdbc:");
+  }
+
+  private void readRedis(FieldReader fields, ObjectNode config) {
+    datasource(fields, config);
+    String operation = fields.choice("operation", true, List.of("GET", "SET", "DEL", "EXISTS"));
+    if (operation != null) {
+      config.put("operation", operation);
+    }
+    String key = fields.text("key", true, true, "a template");
+    if (key != null) {
+      config.put("key", key);
+    }
+    boolean set = "SET".equals(operation);
+    JsonNode value = fields.value("value");
+    if (value == null && set) {
+      fields.missing("value", "a template, required for SET");
+    } else if (value != null && operation != null && !set) {
+      fields.error("value", "'value' only applies to SET");
+    } else if (value != null && !value.isTextual()) {
+      fields.error("value", "'value' must be a string (a template)");
+    } else if (value != null) {
+      config.put("value", value.textValue());
+    }
+    Long ttl = fields.integer("ttl_s", false, 1);
+    if (ttl != null && operation != null && !set) {
+      fields.error("ttl_s", "'ttl_s' only applies to SET");
+    } else if (ttl != null) {
+      putInteger(config, "ttl_s", ttl);
+    }
+  }
+
+  private void readMongo(FieldReader fields, ObjectNode config) {
+    datasource(fields, config);
+    String collection = fields.text("collection", true, true, null);
+    if (collection != null) {
+      config.put("collection", collection);
+    }
+    String operation =
+        fields.choice("operation", true, List.of("find", "find_one", "insert", "update", "delete"));
+    if (operation != null) {
+      config.put("operation", operation);
+    }
+    ObjectNode filter = fields.object("filter");
+    ObjectNode document = fields.object("document");
+    Long limit = fields.integer("limit", false, 1);
+    if (operation != null) {
+      boolean needsFilter = operation.equals("update") || operation.equals("delete");
+      boolean needsDocument = operation.equals("insert") || operation.equals("update");
+      if (needsFilter && filter == null && !fields.has("filter")) {
+        fields.missing("filter", "required for " + operation + "; {} matches every document");
+      }
+      if (needsDocument && document == null && !fields.has("document")) {
+        fields.missing("document", "required for " + operation);
+      }
+      if (!needsDocument && fields.has("document")) {
+        fields.error("document", "'document' only applies to insert and update");
+      }
+      if (operation.equals("insert") && fields.has("filter")) {
+        fields.error("filter", "'filter' does not apply to insert");
+      }
+      if (!operation.equals("find") && fields.has("limit")) {
+        fields.error("limit", "'limit' only applies to find");
+      }
+    }
+    if (filter != null) {
+      config.set("filter", filter.deepCopy());
+    }
+    if (document != null) {
+      config.set("document", document.deepCopy());
+    }
+    if (limit != null) {
+      putInteger(config, "limit", limit);
+    }
+  }
+
+  private void readLlm(NodeType type, FieldReader fields, ObjectNode config) {
+    String prompt = fields.text("prompt", true, true, "the prompt template");
+    if (prompt != null) {
+      config.put("prompt", prompt);
+    }
+    String model = fields.text("model", false, true, null);
+    if (model != null) {
+      config.put("model", model);
+    }
+    String system = fields.text("system_prompt", false, false, null);
+    if (system != null) {
+      config.put("system_prompt", system);
+    }
+    if (fields.number("temperature", 0, 2) != null) {
+      config.set("temperature", fields.value("temperature"));
+    }
+    Long maxTokens = fields.integer("max_tokens", false, 1);
+    if (maxTokens != null) {
+      putInteger(config, "max_tokens", maxTokens);
+    }
+    if (type == NodeType.AI) {
+      String provider = fields.choice("provider", false, List.of("openai", "anthropic", "ollama"));
+      config.put("provider", provider == null ? "openai" : provider);
+    }
+  }
+
+  private void readRule(FieldReader fields, ObjectNode config) {
+    JsonNode value = fields.value("condition");
+    String source = "true";
+    if (value != null) {
+      if (value.isTextual() || value.isBoolean() || value.isNumber()) {
+        source = value.asText();
+      } else {
+        fields.error("condition", "'condition' must be a string (an expression)");
+        return;
+      }
+    }
+    try {
+      Expression.parse(source);
+    } catch (ExpressionException e) {
+      fields.error("condition", "condition of node '" + id + "' does not parse: " + e.getMessage());
+    }
+    config.put("condition", source);
+  }
+
+  /** As an int when it fits, so the config equals itself after a trip through JSON text. */
+  private static void putInteger(ObjectNode config, String field, long value) {
+    if (value == (int) value) {
+      config.put(field, (int) value);
+    } else {
+      config.put(field, value);
+    }
+  }
+
+  private void readGrl(FieldReader fields, ObjectNode config) {
+    String rules = fields.text("rules", true, true, "GRL rule text");
+    if (rules != null) {
+      config.put("rules", rules);
+    }
+  }
+
+  private RetryPolicy retry(FieldReader fields) {
+    ObjectNode retry = fields.object("retry");
+    if (retry == null) {
+      return null;
+    }
+    String retryPath = fields.path("retry");
+    checkSubKeys(
+        retry, retryPath, List.of("max_attempts", "backoff_ms", "multiplier", "max_backoff_ms"));
+    FieldReader r = new FieldReader(retry, retryPath, RETRY_OWNER, problems);
+    Long maxAttempts = r.integer("max_attempts", true, 1);
+    Long backoff = r.integer("backoff_ms", false, 0);
+    Double multiplier = r.number("multiplier", 1, Double.MAX_VALUE);
+    Long maxBackoff = r.integer("max_backoff_ms", false, 0);
+    long backoffMs = backoff == null ? DEFAULT_BACKOFF_MS : backoff;
+    if (maxBackoff != null && maxBackoff < backoffMs) {
+      r.error(
+          "max_backoff_ms", "'max_backoff_ms' must be at least 'backoff_ms' (" + backoffMs + ")");
+    }
+    if (maxAttempts == null) {
+      return null;
+    }
+    return new RetryPolicy(
+        (int) Math.min(maxAttempts, Integer.MAX_VALUE),
+        backoffMs,
+        multiplier == null ? DEFAULT_MULTIPLIER : multiplier,
+        maxBackoff == null ? Math.max(DEFAULT_MAX_BACKOFF_MS, backoffMs) : maxBackoff);
+  }
+
+  private CachePolicy cache(FieldReader fields) {
+    ObjectNode cache = fields.object("cache");
+    if (cache == null) {
+      return null;
+    }
+    String cachePath = fields.path("cache");
+    checkSubKeys(cache, cachePath, List.of("ttl_s"));
+    Long ttl = new FieldReader(cache, cachePath, "cache", problems).integer("ttl_s", true, 1);
+    return ttl == null ? null : new CachePolicy(ttl);
+  }
+
+  private void checkSubKeys(ObjectNode object, String objectPath, List<String> allowed) {
+    object
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!allowed.contains(key)) {
+                String suggestion = Spelling.closest(key, allowed);
+                problems.error(
+                    objectPath + "." + key,
+                    "unknown field '"
+                        + key
+                        + "'; allowed: "
+                        + String.join(", ", allowed)
+                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
+              }
+            });
+  }
+}
