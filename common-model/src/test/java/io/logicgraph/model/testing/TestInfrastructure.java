@@ -66,7 +66,7 @@ public final class TestInfrastructure {
 
   private static void createVhost(String managementUrl, String vhost) {
     String name = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String auth =
         "Basic "
             + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
