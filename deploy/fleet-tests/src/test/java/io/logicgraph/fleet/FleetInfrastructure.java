@@ -68,24 +68,16 @@ final class FleetInfrastructure {
   }
 
   /**
-   * The endpoints with RabbitMQ on a fresh virtual host {@code vhost} (deleted with its queues,
-   * then created), as {@link TestInfrastructure#isolated} names it. HTTP/1.1 on purpose: RabbitMQ's
-   * management server drops the connection of a request with a body that asks for an h2c upgrade,
-   * which Java's HTTP client does by default.
+   * The endpoints with RabbitMQ on a fresh virtual host {@code vhost}: deleted with its queues
+   * (leftovers of an aborted run), then created by {@link TestInfrastructure#isolated}.
    */
   private static Endpoints isolated(Endpoints base, String vhost) {
-    String management = base.rabbitmqManagementUrl();
-    String name = URLEncoder.encode(vhost, StandardCharsets.UTF_8);
-    managementCall(management, "DELETE", "/api/vhosts/" + name, null);
-    managementCall(management, "PUT", "/api/vhosts/" + name, "{}");
     managementCall(
-        management,
-        "PUT",
-        "/api/permissions/" + name + "/guest",
-        "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
-    URI amqp = URI.create(base.rabbitmqUrl());
-    return new Endpoints(
-        base.postgresUrl(), base.redisUrl(), withPath(amqp, "/" + name), management);
+        base.rabbitmqManagementUrl(),
+        "DELETE",
+        "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8),
+        null);
+    return TestInfrastructure.isolated(vhost);
   }
 
   private static void managementCall(
@@ -103,6 +95,7 @@ final class FleetInfrastructure {
                     : HttpRequest.BodyPublishers.ofString(body))
             .build();
     try {
+      // HTTP/1.1: RabbitMQ's management server drops requests that ask for an h2c upgrade.
       HttpResponse<String> response =
           HttpClient.newBuilder()
               .version(HttpClient.Version.HTTP_1_1)
