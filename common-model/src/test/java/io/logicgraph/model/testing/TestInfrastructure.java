@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -123,9 +124,15 @@ public final class TestInfrastructure {
   }
 
   private static boolean dockerAvailable() {
+    boolean hinted =
+        System.getenv("DOCKER_HOST") != null
+            || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"));
+    if (!hinted) {
+      return false;
+    }
     try {
       return DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | ServiceConfigurationError e) {
       return false;
     }
   }
