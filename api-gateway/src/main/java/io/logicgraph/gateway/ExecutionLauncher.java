@@ -10,6 +10,7 @@ import io.logicgraph.gateway.store.ExecutionStore.Started;
 import io.logicgraph.model.message.ExecutionRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import org.jboss.logging.MDC;
  * whatever happens to the publish: the orchestrator's reconciler starts pending executions it was
  * never told about.
  */
+@Startup // registers its counters at start, so /metrics shows them from the beginning
 @ApplicationScoped
 public class ExecutionLauncher {
   private static final Logger LOG = Logger.getLogger(ExecutionLauncher.class);

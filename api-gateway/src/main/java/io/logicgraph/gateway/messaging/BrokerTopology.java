@@ -58,9 +58,12 @@ public class BrokerTopology {
   }
 
   void onStart(@Observes StartupEvent event) {
-    worker = new Thread(this::declareWithBackoff, "broker-topology");
-    worker.setDaemon(true);
-    worker.start();
+    // one attempt right away, so a gateway whose broker is up is ready as soon as it started
+    if (!declareOnce()) {
+      worker = new Thread(this::declareWithBackoff, "broker-topology");
+      worker.setDaemon(true);
+      worker.start();
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) {
@@ -96,28 +99,36 @@ public class BrokerTopology {
     Duration backoff = settings.declareInitialBackoff();
     while (!stopping && !declared) {
       try {
-        Connection opened = factory.newConnection("api-gateway-topology");
-        try (Channel channel = opened.createChannel()) {
-          Topology.declare(channel, PUBLISHED_QUEUES);
-        }
-        connection = opened;
-        declared = true;
-        LOG.infof("broker topology declared: %s", PUBLISHED_QUEUES);
-      } catch (Exception e) {
-        LOG.warnf(
-            "cannot declare the broker topology yet (%s); retrying in %d ms",
-            e.getMessage(), backoff.toMillis());
-        try {
-          TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+        TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (!declareOnce()) {
         backoff = backoff.multipliedBy(2);
         if (backoff.compareTo(settings.declareMaxBackoff()) > 0) {
           backoff = settings.declareMaxBackoff();
         }
       }
+    }
+  }
+
+  private boolean declareOnce() {
+    try {
+      Connection opened = factory.newConnection("api-gateway-topology");
+      try (Channel channel = opened.createChannel()) {
+        Topology.declare(channel, PUBLISHED_QUEUES);
+      } catch (Exception e) {
+        opened.abort();
+        throw e;
+      }
+      connection = opened;
+      declared = true;
+      LOG.infof("broker topology declared: %s", PUBLISHED_QUEUES);
+      return true;
+    } catch (Exception e) {
+      LOG.warnf("cannot declare the broker topology yet (%s); retrying", e.getMessage());
+      return false;
     }
   }
 }

@@ -26,6 +26,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -42,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -207,7 +209,8 @@ public class GraphResource {
 
   @POST
   @Path("/{id}/execute")
-  @Consumes(MediaType.APPLICATION_JSON)
+  // any type for an empty body (many clients label even that); a body must be JSON
+  @Consumes(MediaType.WILDCARD)
   @Operation(
       summary = "Start an execution of the graph's current version",
       description =
@@ -230,8 +233,12 @@ public class GraphResource {
       @QueryParam("wait") @Parameter(description = "milliseconds to wait for the end (0-30000)")
           String wait,
       @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+      @Context HttpHeaders headers,
       String body) {
     UUID graphId = Params.id(id, "graph");
+    if (body != null && !body.isBlank() && !isJson(headers.getMediaType())) {
+      throw new NotSupportedException();
+    }
     int waitMs = Params.integer(wait, "wait", 0, 0, (int) config.execution().maxWait().toMillis());
     String key = idempotencyKey(idempotencyKey);
     ObjectNode input = executionInput(body);
@@ -397,9 +404,15 @@ public class GraphResource {
     return (ObjectNode) context;
   }
 
+  private static boolean isJson(MediaType type) {
+    return type != null
+        && (MediaType.APPLICATION_JSON_TYPE.isCompatible(type)
+            || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"));
+  }
+
   private static GraphFormat format(MediaType type) {
     if (type != null) {
-      String subtype = type.getSubtype().toLowerCase();
+      String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
       if (subtype.equals("yaml") || subtype.equals("x-yaml")) {
         return GraphFormat.YAML;
       }
