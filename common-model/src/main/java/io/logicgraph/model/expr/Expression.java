@@ -78,11 +78,6 @@ public final class Expression {
     return source;
   }
 
-  /** Truthiness as the expression language defines it, for values computed elsewhere. */
-  public static boolean isTruthy(JsonNode value) {
-    return Values.truthy(value);
-  }
-
   @Override
   public boolean equals(Object other) {
     return other instanceof Expression e && e.source.equals(source);

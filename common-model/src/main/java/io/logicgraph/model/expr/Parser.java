@@ -114,7 +114,7 @@ final class Parser {
         Ast inner = or();
         Token close = advance();
         if (close.kind() != TokenKind.RPAREN) {
-          throw unexpected(close, "')' to close '(' at column " + token.column());
+          throw unexpected(close, "')'");
         }
         depth--;
         yield inner;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.expr.Expression;
 import io.logicgraph.model.expr.ExpressionException;
+import io.logicgraph.model.grl.GrlParseException;
+import io.logicgraph.model.grl.GrlRuleSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -407,8 +409,19 @@ final class NodeReader {
 
   private void readGrl(FieldReader fields, ObjectNode config) {
     String rules = fields.text("rules", true, true, "GRL rule text");
-    if (rules != null) {
-      config.put("rules", rules);
+    if (rules == null) {
+      return;
+    }
+    config.put("rules", rules);
+    try {
+      int count = GrlRuleSet.parse(rules).size();
+      if (count > limits.maxGrlRules()) {
+        fields.error(
+            "rules",
+            "node '" + id + "' has " + count + " GRL rules; the limit is " + limits.maxGrlRules());
+      }
+    } catch (GrlParseException e) {
+      fields.error("rules", "rules of node '" + id + "' do not parse: " + e.getMessage());
     }
   }
 

@@ -108,7 +108,7 @@ class ExpressionTest {
       value = {
         "(qty > 1)) => unexpected ')' at column 10; expected an operator or end of input",
         "qty > ) => unexpected ')' at column 7; expected an operand",
-        "(qty => unexpected end of input at column 5; expected ')' to close '(' at column 1",
+        "(qty => unexpected end of input at column 5; expected ')'",
         "qty = 3 => unexpected character '=' at column 5; use '==' to compare",
         "a & b => unexpected character '&' at column 3; use '&&'",
         "a | b => unexpected character '|' at column 3; use '||'",

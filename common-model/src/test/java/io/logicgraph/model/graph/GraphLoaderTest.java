@@ -179,7 +179,7 @@ class GraphLoaderTest {
     assertThat(report.errors().get(6).message())
         .isEqualTo(
             "condition of node 'gate' does not parse: unexpected end of input at column 17;"
-                + " expected ')' to close '(' at column 1");
+                + " expected ')'");
     assertThat(report.errors().get(7).message()).isEqualTo("unknown node 'nowhere'");
     assertThat(report.errors().get(8).message())
         .isEqualTo("self-loop: an edge from 'gate' to itself");
@@ -368,6 +368,42 @@ class GraphLoaderTest {
             tuple(
                 "nodes.b.retry.max_backoff_ms",
                 "'max_backoff_ms' must be at least 'backoff_ms' (500)"));
+  }
+
+  @Test
+  void grlRulesMustParse() {
+    ValidationReport report =
+        yaml(
+            """
+            nodes:
+              decide:
+                node_type: GrlNode
+                rules: |
+                  rule "Reorder" salience 10 {
+                    when stock < (demand * 2
+                    then reorder = true;
+                  }
+            """);
+
+    assertThat(onlyError(report))
+        .isEqualTo(
+            "nodes.decide.rules: rules of node 'decide' do not parse: rule \"Reorder\": unexpected"
+                + " end of input at line 2, column 27; expected ')'");
+  }
+
+  @Test
+  void grlRuleCountIsLimited() {
+    String rules = "rule \"A\" { when true then a = 1; }\nrule \"B\" { when true then b = 1; }\n";
+    ValidationReport report =
+        GraphLoader.load(
+            "{\"nodes\": {\"g\": {\"node_type\": \"GrlNode\", \"rules\": "
+                + Json.MAPPER.valueToTree(rules)
+                + "}}}",
+            GraphFormat.JSON,
+            new GraphLimits(10, 10, 1));
+
+    assertThat(onlyError(report))
+        .isEqualTo("nodes.g.rules: node 'g' has 2 GRL rules; the limit is 1");
   }
 
   @Test
