@@ -92,6 +92,13 @@ class OverlayInvariantsTest {
             .as(what + " requests")
             .containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits()).as(what + " limits").containsKeys("cpu", "memory");
+        assertThat(c.getEnv())
+            .as(what + " caps the heap below the memory limit, whatever the image's entrypoint")
+            .anyMatch(
+                e ->
+                    e.getName().equals("JAVA_TOOL_OPTIONS")
+                        && e.getValue().contains("MaxRAMPercentage"))
+            .anyMatch(e -> e.getName().equals("JAVA_MAX_MEM_RATIO"));
         assertThat(c.getPorts())
             .as(what + " management port")
             .anyMatch(p -> p.getContainerPort() == 9090 && "management".equals(p.getName()));
