@@ -128,10 +128,29 @@ public class Advancer {
                 Log.warnf("execution %s does not exist; message ignored", executionId);
                 return Uni.createFrom().item(StepOutcome.NONE);
               }
+              if (execution.input() == null && !execution.status().isTerminal()) {
+                return failUnreadable(tx, execution);
+              }
               return definitions
                   .get(execution.graphId(), execution.graphVersion())
                   .chain(dag -> step(tx, new Step(execution, dag), result, sweep));
             });
+  }
+
+  /** An execution whose stored input is not a JSON object can never run: it fails, once. */
+  private Uni<StepOutcome> failUnreadable(SqlConnection tx, ExecutionRow execution) {
+    NodeError error =
+        NodeError.permanent(
+            ErrorCode.E007,
+            null,
+            "the stored input of execution " + execution.id() + " is not a JSON object",
+            "execute again with a JSON object as context");
+    return store
+        .finishExecution(tx, execution.id(), ExecutionStatus.FAILED, null, error)
+        .map(
+            ignored ->
+                new StepOutcome(
+                    List.of(), Map.of(), Map.of(), ExecutionStatus.FAILED, execution.createdAt()));
   }
 
   private Uni<StepOutcome> step(SqlConnection tx, Step step, NodeResult result, boolean sweep) {
@@ -188,8 +207,10 @@ public class Advancer {
     }
     if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
       if (row.attempt() == result.attempt()) {
-        // A duplicate of the applied result: what it queued may not have reached the broker.
-        step.republishUndispatched(result.nodeId());
+        // A duplicate of the applied result. What it queued may not have reached the broker if the
+        // step that applied it died; a step that is merely still publishing must not be doubled,
+        // so only attempts unconfirmed for longer than the dispatch grace are published again.
+        step.republishUndispatched(result.nodeId(), config.dispatchGrace());
         return Uni.createFrom().voidItem();
       }
       Log.infof(
@@ -457,12 +478,16 @@ public class Advancer {
     }
 
     /** The node itself (a queued retry) and its children that are queued but unconfirmed. */
-    void republishUndispatched(String nodeId) {
+    void republishUndispatched(String nodeId, java.time.Duration grace) {
       List<String> candidates = new ArrayList<>(dag.children(nodeId));
       candidates.add(nodeId);
       for (String candidate : candidates) {
         NodeRow row = nodes.get(candidate);
-        if (row != null && row.status() == NodeStatus.QUEUED && row.dispatchedAt() == null) {
+        if (row != null
+            && row.status() == NodeStatus.QUEUED
+            && row.dispatchedAt() == null
+            && row.queuedAt() != null
+            && row.queuedAt().plus(grace).isBefore(execution.now())) {
           republish.add(candidate);
         }
       }

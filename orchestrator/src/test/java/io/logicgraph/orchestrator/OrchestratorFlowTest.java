@@ -235,13 +235,13 @@ class OrchestratorFlowTest {
                 tx.preparedQuery(
                         "INSERT INTO graph_definitions (id, name, version, definition, source,"
                             + " source_format, created_at, updated_at)"
-                            + " VALUES ($1, 'test', 1, $2::jsonb, $3, 'yaml', $4, $4)")
+                            + " VALUES ($1, 'test', 1, $2::text::jsonb, $3, 'yaml', $4, $4)")
                     .execute(Tuple.of(id, definition, yaml, now))
                     .chain(
                         () ->
                             tx.preparedQuery(
                                     "INSERT INTO graph_versions (graph_id, version, definition,"
-                                        + " created_at) VALUES ($1, 1, $2::jsonb, $3)")
+                                        + " created_at) VALUES ($1, 1, $2::text::jsonb, $3)")
                                 .execute(Tuple.of(id, definition, now))))
         .await()
         .atMost(Duration.ofSeconds(10));
@@ -252,7 +252,7 @@ class OrchestratorFlowTest {
     UUID id = UUID.randomUUID();
     pool.preparedQuery(
             "INSERT INTO graph_executions (id, graph_id, graph_version, status, input, created_at,"
-                + " updated_at, deadline_at) VALUES ($1, $2, 1, 'pending', $3::jsonb, now(), now(),"
+                + " updated_at, deadline_at) VALUES ($1, $2, 1, 'pending', $3::text::jsonb, now(), now(),"
                 + " now() + interval '5 minutes')")
         .execute(Tuple.of(id, graph, input.toString()))
         .await()
@@ -274,12 +274,7 @@ class OrchestratorFlowTest {
   }
 
   private static com.rabbitmq.client.Connection newConnection() throws Exception {
-    var factory = new com.rabbitmq.client.ConnectionFactory();
-    factory.setUri(
-        java.net.URI.create(
-            io.logicgraph.model.testing.TestInfrastructure.isolated(InfraResource.VHOST)
-                .rabbitmqUrl()));
-    return factory.newConnection("orchestrator-test-client");
+    return WorkerStandIn.connect("orchestrator-test-client");
   }
 
   private Map<String, Object> awaitTerminal(UUID execution) {

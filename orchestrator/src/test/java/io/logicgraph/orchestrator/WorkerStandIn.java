@@ -11,11 +11,11 @@ import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.Topology;
-import io.logicgraph.model.testing.TestInfrastructure;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Plays the three worker pools over the real broker: records every task it receives and answers
@@ -29,9 +29,7 @@ final class WorkerStandIn implements AutoCloseable {
 
   WorkerStandIn(Function<NodeTask, List<NodeResult>> behaviour) throws Exception {
     this.behaviour = behaviour;
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(URI.create(TestInfrastructure.isolated(InfraResource.VHOST).rabbitmqUrl()));
-    connection = factory.newConnection("worker-stand-in");
+    connection = connect("worker-stand-in");
     channel = connection.createChannel();
     Topology.declare(channel, Topology.QUEUES);
     for (String queue : List.of(Queues.DB_TASKS, Queues.AI_TASKS, Queues.RULE_TASKS)) {
@@ -50,6 +48,19 @@ final class WorkerStandIn implements AutoCloseable {
           };
       channel.basicConsume(queue, false, onTask, tag -> {});
     }
+  }
+
+  /** A connection to the broker and virtual host the service under test uses. */
+  static Connection connect(String name) throws Exception {
+    Config config = ConfigProvider.getConfig();
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(config.getValue("rabbitmq-host", String.class));
+    factory.setPort(config.getValue("rabbitmq-port", Integer.class));
+    factory.setUsername(config.getValue("rabbitmq-username", String.class));
+    factory.setPassword(config.getValue("rabbitmq-password", String.class));
+    factory.setVirtualHost(
+        config.getOptionalValue("rabbitmq-virtual-host", String.class).orElse("/"));
+    return factory.newConnection(name);
   }
 
   void behave(Function<NodeTask, List<NodeResult>> next) {

@@ -150,7 +150,7 @@ public class ExecutionStore {
     return tx.preparedQuery(
             "INSERT INTO node_attempts (execution_id, node_id, attempt, outcome, error, started_at,"
                 + " completed_at, worker_id, recorded_at)"
-                + " VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, now())"
+                + " VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, now())"
                 + " ON CONFLICT DO NOTHING")
         .execute(
             Tuple.from(
@@ -171,7 +171,7 @@ public class ExecutionStore {
   public Uni<Void> finishNode(
       SqlConnection tx, NodeResult result, NodeStatus status, ObjectNode output) {
     return tx.preparedQuery(
-            "UPDATE node_executions SET status = $3, output = $4::jsonb, error = $5::jsonb,"
+            "UPDATE node_executions SET status = $3, output = $4::text::jsonb, error = $5::text::jsonb,"
                 + " started_at = $6, completed_at = $7, worker_id = $8"
                 + " WHERE execution_id = $1 AND node_id = $2")
         .execute(
@@ -193,7 +193,7 @@ public class ExecutionStore {
   public Uni<Void> resetForRetry(
       SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
     return tx.preparedQuery(
-            "UPDATE node_executions SET status = 'pending', error = $3::jsonb"
+            "UPDATE node_executions SET status = 'pending', error = $3::text::jsonb"
                 + " WHERE execution_id = $1 AND node_id = $2")
         .execute(Tuple.of(executionId, nodeId, write(error)))
         .replaceWithVoid();
@@ -202,7 +202,7 @@ public class ExecutionStore {
   /** Marks a node failed with an error produced by the orchestrator itself (e.g. a timeout). */
   public Uni<Void> failNode(SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
     return tx.preparedQuery(
-            "UPDATE node_executions SET status = 'failed', error = $3::jsonb"
+            "UPDATE node_executions SET status = 'failed', error = $3::text::jsonb"
                 + " WHERE execution_id = $1 AND node_id = $2")
         .execute(Tuple.of(executionId, nodeId, write(error)))
         .replaceWithVoid();
@@ -258,7 +258,7 @@ public class ExecutionStore {
       ObjectNode context,
       NodeError error) {
     return tx.preparedQuery(
-            "UPDATE graph_executions SET status = $2, context = $3::jsonb, error = $4::jsonb,"
+            "UPDATE graph_executions SET status = $2, context = $3::text::jsonb, error = $4::text::jsonb,"
                 + " completed_at = now(), updated_at = now(), started_at = coalesce(started_at, now())"
                 + " WHERE id = $1")
         .execute(Tuple.of(executionId, status.wire(), write(context), write(error)))
@@ -328,7 +328,7 @@ public class ExecutionStore {
         row.getUUID("graph_id"),
         row.getInteger("graph_version"),
         ExecutionStatus.fromWire(row.getString("status")),
-        (ObjectNode) read(row.getString("input"), JsonNode.class),
+        read(row.getString("input"), JsonNode.class) instanceof ObjectNode input ? input : null,
         instant(row.getOffsetDateTime("created_at")),
         instant(row.getOffsetDateTime("deadline_at")),
         instant(row.getOffsetDateTime("now")));

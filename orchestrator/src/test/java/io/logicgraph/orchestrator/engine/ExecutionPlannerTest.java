@@ -13,6 +13,7 @@ import io.logicgraph.model.graph.GraphLimits;
 import io.logicgraph.model.graph.GraphLoader;
 import io.logicgraph.model.graph.NodeStatus;
 import io.logicgraph.model.graph.ValidationReport;
+import io.logicgraph.model.message.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class ExecutionPlannerTest {
   }
 
   private static ObjectNode out(String key, Object value) {
-    return JSON.objectNode().putPOJO(key, value);
+    return JSON.objectNode().set(key, Json.MAPPER.valueToTree(value));
   }
 
   @Test
