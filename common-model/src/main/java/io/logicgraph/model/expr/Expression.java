@@ -78,6 +78,11 @@ public final class Expression {
     return source;
   }
 
+  /** Equality as {@code ==} defines it: numbers by value (1 == 1.0), other values structurally. */
+  public static boolean valuesEqual(JsonNode a, JsonNode b) {
+    return Values.equal(a, b);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof Expression e && e.source.equals(source);

@@ -30,6 +30,9 @@ final class DocumentParser {
           .build();
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)' for");
 
+  /** A line of a SnakeYAML message that is neither a location nor an indented excerpt. */
+  private static final Pattern YAML_REASON = Pattern.compile("(?m)^(?! in 'reader')(?!\\s)(.+)$");
+
   private DocumentParser() {}
 
   /** The document's tree, or null after recording why it could not be read. */
@@ -39,11 +42,12 @@ final class DocumentParser {
       return null;
     }
     String label = format == GraphFormat.YAML ? "YAML" : "JSON";
+    String content = text.charAt(0) == '\uFEFF' ? text.substring(1) : text;
     try {
-      if (format == GraphFormat.YAML && rejectAliases(text, problems)) {
+      if (format == GraphFormat.YAML && rejectAliases(content, problems)) {
         return null;
       }
-      JsonNode tree = (format == GraphFormat.YAML ? YAML : JSON).readTree(text);
+      JsonNode tree = (format == GraphFormat.YAML ? YAML : JSON).readTree(content);
       if (tree == null || tree.isMissingNode()) {
         problems.error("", "the document is empty");
         return null;
@@ -98,23 +102,24 @@ final class DocumentParser {
     return what;
   }
 
-  /** SnakeYAML's messages span several lines with a source excerpt; keep the gist. */
+  /**
+   * SnakeYAML's messages span several lines ("while parsing X", " in 'reader', line ..", an excerpt
+   * with a caret, "expected Y, but got Z"); keep the first line and the reason.
+   */
   private static String firstLine(String message) {
     String gist = message.strip();
     int newline = gist.indexOf('\n');
-    if (newline > 0) {
-      String rest = gist.substring(newline + 1);
-      // SnakeYAML: "while parsing X\n in 'reader', line..\n excerpt\nexpected Y, but got Z\n..."
-      Matcher problem = Pattern.compile("(?m)^(?! in 'reader')(?!\\s)(.+)$").matcher(rest);
-      String head = gist.substring(0, newline).strip();
-      while (problem.find()) {
-        String line = problem.group(1).strip();
-        if (!line.isEmpty() && !line.equals("^")) {
-          return head + ": " + line;
-        }
-      }
-      return head;
+    if (newline < 0) {
+      return gist;
     }
-    return gist;
+    String head = gist.substring(0, newline).strip();
+    Matcher reason = YAML_REASON.matcher(gist.substring(newline + 1));
+    while (reason.find()) {
+      String line = reason.group(1).strip();
+      if (!line.isEmpty() && !line.equals("^")) {
+        return head + ": " + line;
+      }
+    }
+    return head;
   }
 }

@@ -44,7 +44,7 @@ final class GraphReader {
     }
     ObjectNode doc = (ObjectNode) document;
     checkRepresentable(doc, "");
-    checkKeys(doc, "", "the graph", TOP_LEVEL_FIELDS);
+    UnknownFields.check(doc, "", "the graph", TOP_LEVEL_FIELDS, problems);
     FieldReader top = new FieldReader(doc, "", "the graph", problems);
     String name = top.text("name", false, false, null);
     if (name != null && !NAME.matcher(name).matches()) {
@@ -144,7 +144,7 @@ final class GraphReader {
       return null;
     }
     ObjectNode edge = (ObjectNode) value;
-    checkKeys(edge, path, "an edge", EDGE_FIELDS);
+    UnknownFields.check(edge, path, "an edge", EDGE_FIELDS, problems);
     FieldReader fields = new FieldReader(edge, path, "an edge", problems);
     String from = endpoint(fields, "from", index);
     String to = endpoint(fields, "to", index);
@@ -284,26 +284,6 @@ final class GraphReader {
     String names =
         part.stream().limit(LISTED_NODES).map(ids::get).collect(Collectors.joining(", "));
     return "{" + names + (part.size() > LISTED_NODES ? ", ..." : "") + "}";
-  }
-
-  private void checkKeys(ObjectNode object, String path, String owner, List<String> allowed) {
-    object
-        .fieldNames()
-        .forEachRemaining(
-            key -> {
-              if (!allowed.contains(key)) {
-                String suggestion = Spelling.closest(key, allowed);
-                problems.error(
-                    path.isEmpty() ? key : path + "." + key,
-                    "unknown field '"
-                        + key
-                        + "' for "
-                        + owner
-                        + "; allowed: "
-                        + String.join(", ", allowed)
-                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
-              }
-            });
   }
 
   /** Values JSON cannot carry (non-finite numbers, YAML binary) would not survive storage. */

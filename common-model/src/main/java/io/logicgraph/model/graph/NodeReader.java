@@ -227,15 +227,7 @@ final class NodeReader {
   private static String unknownField(String key, NodeType type, List<String> specific) {
     List<String> allowed = new ArrayList<>(specific);
     COMMON_FIELDS.stream().filter(f -> !f.equals("type")).forEach(allowed::add);
-    String message =
-        "unknown field '"
-            + key
-            + "' for "
-            + type.typeName()
-            + "; allowed: "
-            + String.join(", ", allowed);
-    String suggestion = Spelling.closest(key, allowed);
-    return suggestion == null ? message : message + " (did you mean '" + suggestion + "'?)";
+    return UnknownFields.message(key, type.typeName(), allowed);
   }
 
   private void readSql(FieldReader fields, ObjectNode config) {
@@ -431,8 +423,12 @@ final class NodeReader {
       return null;
     }
     String retryPath = fields.path("retry");
-    checkSubKeys(
-        retry, retryPath, List.of("max_attempts", "backoff_ms", "multiplier", "max_backoff_ms"));
+    UnknownFields.check(
+        retry,
+        retryPath,
+        null,
+        List.of("max_attempts", "backoff_ms", "multiplier", "max_backoff_ms"),
+        problems);
     FieldReader r = new FieldReader(retry, retryPath, RETRY_OWNER, problems);
     Long maxAttempts = r.integer("max_attempts", true, 1);
     Long backoff = r.integer("backoff_ms", false, 0);
@@ -459,26 +455,8 @@ final class NodeReader {
       return null;
     }
     String cachePath = fields.path("cache");
-    checkSubKeys(cache, cachePath, List.of("ttl_s"));
+    UnknownFields.check(cache, cachePath, null, List.of("ttl_s"), problems);
     Long ttl = new FieldReader(cache, cachePath, "cache", problems).integer("ttl_s", true, 1);
     return ttl == null ? null : new CachePolicy(ttl);
-  }
-
-  private void checkSubKeys(ObjectNode object, String objectPath, List<String> allowed) {
-    object
-        .fieldNames()
-        .forEachRemaining(
-            key -> {
-              if (!allowed.contains(key)) {
-                String suggestion = Spelling.closest(key, allowed);
-                problems.error(
-                    objectPath + "." + key,
-                    "unknown field '"
-                        + key
-                        + "'; allowed: "
-                        + String.join(", ", allowed)
-                        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
-              }
-            });
   }
 }

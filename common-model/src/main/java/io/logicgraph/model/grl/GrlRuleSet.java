@@ -200,17 +200,7 @@ public final class GrlRuleSet {
     if (a.isMissingNode() || b.isMissingNode()) {
       return a.isMissingNode() && b.isMissingNode();
     }
-    return a.equals((x, y) -> x.equals(y) || sameNumber(x, y) ? 0 : 1, b);
-  }
-
-  private static boolean sameNumber(JsonNode x, JsonNode y) {
-    if (!x.isNumber() || !y.isNumber()) {
-      return false;
-    }
-    if (x.isIntegralNumber() && y.isIntegralNumber()) {
-      return x.bigIntegerValue().equals(y.bigIntegerValue());
-    }
-    return x.doubleValue() == y.doubleValue();
+    return Expression.valuesEqual(a, b);
   }
 
   private static LogicGraphException failure(

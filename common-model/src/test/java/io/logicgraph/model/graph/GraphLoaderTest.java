@@ -577,6 +577,12 @@ class GraphLoaderTest {
   }
 
   @Test
+  void toleratesAByteOrderMark() {
+    assertThat(json("\uFEFF{\"nodes\": {\"a\": \"RuleNode\"}}").errors()).isEmpty();
+    assertThat(yaml("\uFEFFnodes: {a: RuleNode}").errors()).isEmpty();
+  }
+
+  @Test
   void rejectsValuesJsonCannotStore() {
     assertThat(onlyError(yaml("metadata: {blob: !!binary aGVsbG8=}\nnodes: {a: RuleNode}")))
         .isEqualTo("metadata.blob: binary and other non-JSON values are not supported");

@@ -1,10 +1,40 @@
 package io.logicgraph.model.graph;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
-/** "Did you mean" suggestions for misspelt field names. */
-final class Spelling {
-  private Spelling() {}
+/** Typo protection: unknown keys are errors naming the key, what is allowed, and a likely fix. */
+final class UnknownFields {
+  private UnknownFields() {}
+
+  /** Records an error for every key of {@code object} not in {@code allowed}. */
+  static void check(
+      ObjectNode object, String path, String owner, List<String> allowed, Problems problems) {
+    object
+        .fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!allowed.contains(key)) {
+                problems.error(
+                    path.isEmpty() ? key : path + "." + key, message(key, owner, allowed));
+              }
+            });
+  }
+
+  /**
+   * {@code unknown field 'qurey' for PostgresNode; allowed: ... (did you mean 'query'?)}; {@code
+   * owner} may be null.
+   */
+  static String message(String key, String owner, List<String> allowed) {
+    String suggestion = closest(key, allowed);
+    return "unknown field '"
+        + key
+        + "'"
+        + (owner == null ? "" : " for " + owner)
+        + "; allowed: "
+        + String.join(", ", allowed)
+        + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)");
+  }
 
   /** The candidate within two edits of {@code word}, or null. */
   static String closest(String word, List<String> candidates) {
