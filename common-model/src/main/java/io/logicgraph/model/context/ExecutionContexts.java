@@ -27,15 +27,16 @@ public final class ExecutionContexts {
    * present in {@code outputs}: skipped or failed-and-continued nodes contribute what they wrote,
    * if anything).
    *
-   * @throws LogicGraphException E010 when two of those ancestors may run concurrently and write the
-   *     same top-level key
+   * <p>Ancestors' outputs are applied in topological order, so the view is deterministic even when
+   * two of them write the same key; that conflict is reported by {@link #finalContext}, not here.
+   *
    * @throws IllegalArgumentException when {@code nodeId} or a key of {@code outputs} is not a node
    *     of the graph
    */
   public static ObjectNode forNode(
       Dag dag, ObjectNode input, Map<String, ObjectNode> outputs, String nodeId) {
     Set<String> ancestors = dag.ancestors(nodeId);
-    return merge(dag, input, outputs, ancestors::contains);
+    return merge(dag, input, outputs, ancestors::contains, false);
   }
 
   /**
@@ -47,11 +48,15 @@ public final class ExecutionContexts {
    */
   public static ObjectNode finalContext(
       Dag dag, ObjectNode input, Map<String, ObjectNode> outputs) {
-    return merge(dag, input, outputs, id -> true);
+    return merge(dag, input, outputs, id -> true, true);
   }
 
   private static ObjectNode merge(
-      Dag dag, ObjectNode input, Map<String, ObjectNode> outputs, Predicate<String> selection) {
+      Dag dag,
+      ObjectNode input,
+      Map<String, ObjectNode> outputs,
+      Predicate<String> selection,
+      boolean failOnConflict) {
     Objects.requireNonNull(dag, "dag");
     Objects.requireNonNull(outputs, "outputs");
     for (String id : outputs.keySet()) {
@@ -67,13 +72,15 @@ public final class ExecutionContexts {
       Iterator<Map.Entry<String, JsonNode>> fields = output.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        List<String> earlier = writers.computeIfAbsent(field.getKey(), k -> new ArrayList<>());
-        for (String other : earlier) {
-          if (!dag.isAncestor(other, id)) {
-            throw conflict(other, id, field.getKey());
+        if (failOnConflict) {
+          List<String> earlier = writers.computeIfAbsent(field.getKey(), k -> new ArrayList<>());
+          for (String other : earlier) {
+            if (!dag.isAncestor(other, id)) {
+              throw conflict(other, id, field.getKey());
+            }
           }
+          earlier.add(id);
         }
-        earlier.add(id);
         context.set(field.getKey(), field.getValue().deepCopy());
       }
     }
