@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 final class Overlay {
   private static final Map<String, Overlay> CACHE = new ConcurrentHashMap<>();
 
+  /** The kubectl binary (-Dkubectl=/path to pick another). */
+  private static final String KUBECTL = System.getProperty("kubectl", "kubectl");
+
   /** A rendered object: its raw document and its typed form. */
   record Rendered(String kind, String name, JsonNode document, Object typed) {}
 
@@ -59,7 +62,7 @@ final class Overlay {
 
   static boolean kubectlAvailable() {
     try {
-      Process p = new ProcessBuilder("kubectl", "version", "--client").start();
+      Process p = new ProcessBuilder(KUBECTL, "version", "--client").start();
       p.getInputStream().readAllBytes();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
@@ -96,7 +99,7 @@ final class Overlay {
   /** The output of {@code kubectl kustomize DIR}; fails with kubectl's message. */
   static String kustomize(Path dir) {
     try {
-      Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
+      Process p = new ProcessBuilder(KUBECTL, "kustomize", dir.toString()).start();
       byte[] err;
       String out;
       try (var stdout = p.getInputStream();
