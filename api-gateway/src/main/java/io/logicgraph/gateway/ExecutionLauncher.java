@@ -61,7 +61,7 @@ public class ExecutionLauncher {
    * with the same idempotency key started. Resumes on the caller's Vert.x context.
    */
   public Uni<Started> launch(String tenant, UUID graphId, ObjectNode input, String idempotencyKey) {
-    if (!topology.ready()) {
+    if (!topology.ready() || !publisher.connected()) {
       // refuse before storing: a client retry is better than a request the broker cannot take
       return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
     }

@@ -3,6 +3,8 @@ package io.logicgraph.gateway.messaging;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import io.logicgraph.gateway.GatewayConfig;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.Topology;
@@ -24,7 +26,7 @@ import org.jboss.logging.Logger;
  * refuses to accept executions.
  */
 @ApplicationScoped
-public class BrokerTopology {
+public class BrokerTopology implements RecoveryListener {
   /** The queues the gateway publishes to. */
   public static final List<String> PUBLISHED_QUEUES = List.of(Queues.GRAPH_ORCHESTRATION);
 
@@ -52,8 +54,10 @@ public class BrokerTopology {
     factory.setPassword(password);
     factory.setVirtualHost(virtualHost);
     factory.setConnectionTimeout((int) settings.connectTimeout().toMillis());
+    // the connection recovers by itself; the topology is declared again by handleRecovery (the
+    // client's own topology recovery would replay on the declaring channel, closed by then)
     factory.setAutomaticRecoveryEnabled(true);
-    factory.setTopologyRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(false);
     factory.setNetworkRecoveryInterval(1000);
   }
 
@@ -95,6 +99,25 @@ public class BrokerTopology {
     return ready() ? "connected" : "connection lost, recovering";
   }
 
+  /** After a reconnect: the broker may have lost non-replicated state, declare again. */
+  @Override
+  public void handleRecovery(Recoverable recovered) {
+    if (recovered instanceof Connection open) {
+      try (Channel channel = open.createChannel()) {
+        Topology.declare(channel, PUBLISHED_QUEUES);
+        LOG.infof("broker connection recovered, topology declared again: %s", PUBLISHED_QUEUES);
+      } catch (Exception e) {
+        LOG.warnf(
+            "broker connection recovered but declaring the topology failed: %s", e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void handleRecoveryStarted(Recoverable recoverable) {
+    LOG.warn("broker connection lost; recovering");
+  }
+
   private void declareWithBackoff() {
     Duration backoff = settings.declareInitialBackoff();
     while (!stopping && !declared) {
@@ -121,6 +144,9 @@ public class BrokerTopology {
       } catch (Exception e) {
         opened.abort();
         throw e;
+      }
+      if (opened instanceof Recoverable recoverable) {
+        recoverable.addRecoveryListener(this);
       }
       connection = opened;
       declared = true;

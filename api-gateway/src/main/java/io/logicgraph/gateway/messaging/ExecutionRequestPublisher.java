@@ -6,6 +6,8 @@ import io.logicgraph.model.message.ExecutionRequest;
 import io.logicgraph.model.message.Json;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.health.HealthReport;
+import io.smallrye.reactive.messaging.providers.extension.HealthCenter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -27,12 +29,21 @@ public class ExecutionRequestPublisher {
   private static final int PERSISTENT = 2;
 
   private final MutinyEmitter<String> emitter;
+  private final HealthCenter health;
   private final Duration confirmTimeout;
 
   public ExecutionRequestPublisher(
-      @Channel(CHANNEL) MutinyEmitter<String> emitter, GatewayConfig config) {
+      @Channel(CHANNEL) MutinyEmitter<String> emitter, HealthCenter health, GatewayConfig config) {
     this.emitter = emitter;
+    this.health = health;
     this.confirmTimeout = config.execution().publishTimeout();
+  }
+
+  /** False while the connector reports the outgoing channel down (e.g. reconnecting). */
+  public boolean connected() {
+    return health.getReadiness().getChannels().stream()
+        .filter(channel -> CHANNEL.equals(channel.getChannel()))
+        .allMatch(HealthReport.ChannelInfo::isOk);
   }
 
   /** Publishes and waits for the broker's confirm. */

@@ -86,9 +86,11 @@ public class Database {
           return true;
         }
       }
+      // the pool reports an acquire timeout as a bare "Timeout" throwable without a type of its own
       String message = t.getMessage();
       if (message != null
-          && (message.contains("Timeout waiting for connection")
+          && (message.startsWith("Timeout")
+              || message.contains("Timeout waiting for connection")
               || message.contains("Connection refused"))) {
         return true;
       }
