@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Alert rules and the Grafana dashboard read only metrics the fleet exports. */
@@ -96,6 +99,40 @@ class ObservabilityTest {
             "Queue depth",
             "Active tasks by worker type");
     assertThat(dashboard.path("uid").asText()).isEqualTo("logic-graph-fleet");
+  }
+
+  @Test
+  void promtoolAcceptsTheRulesAndTheirUnitTests() throws Exception {
+    Assumptions.assumeTrue(
+        run("promtool", "--version") == 0,
+        "promtool is not on PATH (Debian package prometheus): rule syntax and alert unit tests"
+            + " not run");
+    assertThat(run("promtool", "check", "rules", Repo.path(ALERTS).toString())).isZero();
+    assertThat(
+            run(
+                "promtool",
+                "test",
+                "rules",
+                Repo.path("deploy/prometheus/alerts.test.yaml").toString()))
+        .isZero();
+  }
+
+  /** Exit code of a command (its output goes to the test log); -1 when it cannot start. */
+  private static int run(String... command) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      if (p.exitValue() != 0) {
+        System.out.println(String.join(" ", command) + ":\n" + output);
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static void collectPanels(
