@@ -1,0 +1,163 @@
+package io.logicgraph.worker.ai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.context.Template;
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.model.graph.NodeDefinition;
+import io.logicgraph.model.graph.NodeType;
+import io.logicgraph.model.graph.WorkerKind;
+import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.worker.ai.provider.ChatRequest;
+import io.logicgraph.worker.ai.provider.Completion;
+import io.logicgraph.worker.ai.provider.GuardedProvider;
+import io.logicgraph.worker.ai.provider.LlmProvider;
+import io.logicgraph.worker.ai.provider.OpenAiProvider;
+import io.logicgraph.worker.ai.provider.ProviderException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs one LLM node attempt: picks the provider, renders the prompts from the context, calls the
+ * provider (behind its circuit breaker and bulkhead) within the attempt's deadline and returns
+ * {@code <id>_result} = {content, model, finish_reason, usage} and {@code <id>_content}.
+ */
+@ApplicationScoped
+public class NodeRunner {
+  /** Time kept after the provider call for publishing the result before the deadline. */
+  private static final Duration DEADLINE_MARGIN = Duration.ofMillis(200);
+
+  private final Map<String, LlmProvider> providers;
+  private final AiConfig config;
+  private final AiMetrics metrics;
+
+  public NodeRunner(Vertx vertx, AiConfig config, WorkerConfig worker, AiMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+    // A new provider adds its entry here.
+    this.providers =
+        Map.of(
+            "openai",
+            new GuardedProvider(
+                new OpenAiProvider(vertx, config.openai(), worker.concurrency()),
+                config.circuitBreaker(),
+                config.bulkhead()));
+  }
+
+  public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
+    NodeDefinition node = task.node();
+    LlmProvider provider = provider(task.nodeId(), node.nodeType(), node.text("provider"));
+    String prompt = node.text("prompt");
+    if (prompt == null || prompt.isBlank()) {
+      throw new LogicGraphException(
+          ErrorCode.E004, "node '" + task.nodeId() + "' has no prompt", false, null);
+    }
+    String system = node.text("system_prompt");
+    String model = node.text("model") == null ? provider.defaultModel() : node.text("model");
+    JsonNode temperature = number(task.nodeId(), node, "temperature");
+    JsonNode maxTokens = number(task.nodeId(), node, "max_tokens");
+    ChatRequest request =
+        new ChatRequest(
+            model,
+            system == null ? null : Template.render(system, task.context()),
+            Template.render(prompt, task.context()),
+            temperature == null ? null : temperature.doubleValue(),
+            maxTokens == null ? null : maxTokens.intValue());
+    Duration timeout = timeout(deadline);
+    Instant started = Instant.now();
+    return provider
+        .complete(request, timeout)
+        .invoke(
+            completion -> {
+              metrics.request(
+                  provider.name(), model, "ok", Duration.between(started, Instant.now()));
+              metrics.tokens(
+                  provider.name(), model, completion.promptTokens(), completion.completionTokens());
+            })
+        .onFailure()
+        .invoke(
+            e ->
+                metrics.request(
+                    provider.name(),
+                    model,
+                    e instanceof ProviderException p ? p.status() : "error",
+                    Duration.between(started, Instant.now())))
+        .map(completion -> output(task.nodeId(), completion, model));
+  }
+
+  private LlmProvider provider(String nodeId, NodeType type, String named) {
+    if (type == null || type.worker() != WorkerKind.AI) {
+      throw new LogicGraphException(
+          ErrorCode.E004,
+          "node type " + (type == null ? "(none)" : type.typeName()) + " is not run by worker-ai",
+          false,
+          "the orchestrator routed the task to the wrong queue");
+    }
+    String name =
+        switch (type) {
+          case CLAUDE -> "anthropic";
+          case OLLAMA -> "ollama";
+          case AI -> named == null ? "openai" : named.toLowerCase(Locale.ROOT);
+          default -> "openai";
+        };
+    LlmProvider provider = providers.get(name);
+    if (provider == null) {
+      throw new LogicGraphException(
+          ErrorCode.E004,
+          "provider '"
+              + name
+              + "' of node '"
+              + nodeId
+              + "' is not supported by this worker version",
+          false,
+          "supported providers: " + providers.keySet());
+    }
+    return provider;
+  }
+
+  private static JsonNode number(String nodeId, NodeDefinition node, String field) {
+    JsonNode value = node.field(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber()) {
+      throw new LogicGraphException(
+          ErrorCode.E004, field + " of node '" + nodeId + "' must be a number", false, null);
+    }
+    return value;
+  }
+
+  private Duration timeout(Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline).minus(DEADLINE_MARGIN);
+    if (left.isNegative() || left.isZero()) {
+      throw new LogicGraphException(
+          ErrorCode.E005,
+          "no time left before the attempt's deadline to call the provider",
+          true,
+          "raise the node's timeout_ms");
+    }
+    Duration limit = config.openai().requestTimeout();
+    return left.compareTo(limit) < 0 ? left : limit;
+  }
+
+  private static ObjectNode output(String nodeId, Completion completion, String requestedModel) {
+    ObjectNode output = JsonNodeFactory.instance.objectNode();
+    ObjectNode result = output.putObject(nodeId + "_result");
+    result.put("content", completion.content());
+    result.put("model", completion.model() == null ? requestedModel : completion.model());
+    result.put("finish_reason", completion.finishReason());
+    result
+        .putObject("usage")
+        .put("prompt_tokens", completion.promptTokens())
+        .put("completion_tokens", completion.completionTokens());
+    output.put(nodeId + "_content", completion.content());
+    return output;
+  }
+}

@@ -1,0 +1,68 @@
+package io.logicgraph.worker.ai;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** The worker metrics every pool exports (same names and labels in all three workers). */
+@ApplicationScoped
+public class WorkerMetrics {
+  /** The {@code worker_type} label of this pool. */
+  public static final String WORKER_TYPE = "ai";
+
+  private final MeterRegistry registry;
+
+  public WorkerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Registers {@code worker_active_tasks}, read from the given supplier. */
+  public void activeTasks(Supplier<Number> active) {
+    Gauge.builder("worker.active.tasks", active)
+        .description("Node attempts running now")
+        .tag("worker_type", WORKER_TYPE)
+        .register(registry);
+  }
+
+  /**
+   * Counts a task message by what happened to it: {@code succeeded}, {@code failed} (a FAILED
+   * result was published), {@code rejected} (unreadable, dead-lettered) or {@code requeued} (the
+   * result could not be published).
+   */
+  public void taskProcessed(String status) {
+    Counter.builder("worker.tasks.processed")
+        .description("Task messages handled by this worker")
+        .tag("worker_type", WORKER_TYPE)
+        .tag("status", status)
+        .register(registry)
+        .increment();
+  }
+
+  /** Records one node attempt: its duration, and an error by code when it failed. */
+  public void nodeExecuted(String nodeType, String status, Duration duration, String errorCode) {
+    Timer.builder("node.execution.duration")
+        .description("Duration of node attempts on this worker")
+        .tag("node_type", nodeType)
+        .tag("status", status)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(duration);
+    Counter.builder("graph.nodes.executed")
+        .description("Node attempts executed")
+        .tag("node_type", nodeType)
+        .register(registry)
+        .increment();
+    if (errorCode != null) {
+      Counter.builder("node.execution.errors")
+          .description("Node attempts that failed, by error code")
+          .tag("node_type", nodeType)
+          .tag("error_type", errorCode)
+          .register(registry)
+          .increment();
+    }
+  }
+}

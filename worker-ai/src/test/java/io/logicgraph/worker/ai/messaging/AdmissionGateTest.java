@@ -1,0 +1,43 @@
+package io.logicgraph.worker.ai.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import org.junit.jupiter.api.Test;
+
+class AdmissionGateTest {
+  @Test
+  void admitsUpToThePermitsAndHandsFreedSlotsToWaiters() {
+    AdmissionGate gate = new AdmissionGate(2);
+    var first = gate.acquire().subscribe().withSubscriber(UniAssertSubscriber.create());
+    var second = gate.acquire().subscribe().withSubscriber(UniAssertSubscriber.create());
+    var third = gate.acquire().subscribe().withSubscriber(UniAssertSubscriber.create());
+    first.assertCompleted();
+    second.assertCompleted();
+    third.assertNotTerminated();
+    assertThat(gate.inUse()).isEqualTo(2);
+
+    gate.release();
+    third.assertCompleted();
+    assertThat(gate.inUse()).isEqualTo(2);
+    gate.release();
+    gate.release();
+    assertThat(gate.inUse()).isZero();
+  }
+
+  @Test
+  void prefetchDefaultsToTwiceTheConcurrency() {
+    assertThat(prefetch("worker.concurrency", "12")).isEqualTo("24");
+    assertThat(prefetch("worker.prefetch", "5")).isEqualTo("5");
+    assertThat(prefetch("unrelated", "1")).isEqualTo("64");
+  }
+
+  private static String prefetch(String key, String value) {
+    return new SmallRyeConfigBuilder()
+        .withInterceptors(new PrefetchConfigInterceptor())
+        .withDefaultValue(key, value)
+        .build()
+        .getRawValue(PrefetchConfigInterceptor.PREFETCH_KEY);
+  }
+}

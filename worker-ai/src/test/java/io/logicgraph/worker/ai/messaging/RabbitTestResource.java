@@ -1,0 +1,28 @@
+package io.logicgraph.worker.ai.messaging;
+
+import io.logicgraph.model.testing.TestInfrastructure;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+
+/** RabbitMQ on a virtual host of this module's own (the worker needs no platform database). */
+public class RabbitTestResource implements QuarkusTestResourceLifecycleManager {
+  static final String VHOST = "worker-ai-test";
+
+  @Override
+  public Map<String, String> start() {
+    Map<String, String> properties = new HashMap<>();
+    TestInfrastructure.isolated(VHOST)
+        .quarkusProperties()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith("rabbitmq-")) {
+                properties.put(key, value);
+              }
+            });
+    return properties;
+  }
+
+  @Override
+  public void stop() {}
+}
