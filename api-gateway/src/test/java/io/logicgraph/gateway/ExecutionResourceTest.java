@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
@@ -19,12 +20,19 @@ import io.logicgraph.gateway.messaging.FinishedExecutions;
 import io.logicgraph.model.message.ExecutionRequest;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.Queues;
+import io.logicgraph.model.message.Topology;
+import io.logicgraph.model.testing.TestInfrastructure;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -106,6 +115,9 @@ class ExecutionResourceTest {
     assertThat(created).isAfterOrEqualTo(before.minusSeconds(1));
     assertThat(Duration.between(created, deadline)).isEqualTo(Duration.ofMinutes(10));
 
+    assertThat(queueArguments(Queues.GRAPH_ORCHESTRATION))
+        .as("declared exactly as the orchestrator declares it")
+        .isEqualTo(Topology.queueArguments(Queues.GRAPH_ORCHESTRATION));
     ExecutionRequest request = awaitRequest(UUID.fromString(executionId));
     assertThat(request.schemaVersion()).isEqualTo(ExecutionRequest.SCHEMA_VERSION);
     assertThat(request.graphId()).isEqualTo(UUID.fromString(graphId));
@@ -483,6 +495,28 @@ class ExecutionResourceTest {
     Map<String, Object> row =
         row("SELECT id FROM graph_executions WHERE graph_id = ?::uuid", graphId);
     return row == null ? null : row.get("id").toString();
+  }
+
+  /** The arguments the broker holds for a queue of the suite's virtual host. */
+  private Map<String, Object> queueArguments(String queue) throws Exception {
+    String management = TestInfrastructure.endpoints().rabbitmqManagementUrl();
+    String vhost = URLEncoder.encode(rabbitVhost, StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(management + "/api/queues/" + vhost + "/" + queue))
+            .header(
+                "Authorization",
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Json.MAPPER.convertValue(
+        Json.MAPPER.readTree(response.body()).get("arguments"), new TypeReference<>() {});
   }
 
   private ExecutionRequest awaitRequest(UUID executionId) throws Exception {
