@@ -18,9 +18,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Declares the queue this worker publishes to ({@code results.aggregation}) before any result is
- * sent: publishing to a queue nobody declared yet would be silently dropped by the broker. Retries
- * until the broker answers; readiness stays DOWN ({@link BrokerTopologyCheck}) and no task is
- * started until it is done.
+ * sent: a result published to a queue nobody declared would be dropped by the broker. Retries until
+ * the broker answers, and declares again whenever its connection to the broker is lost (a broker
+ * that restarted without its data has no queues). Readiness is DOWN ({@link BrokerTopologyCheck})
+ * and new tasks wait while the queues are not known to exist.
  */
 @ApplicationScoped
 public class BrokerTopology {
@@ -29,7 +30,8 @@ public class BrokerTopology {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
   private final ConnectionFactory factory = new ConnectionFactory();
-  private final CompletableFuture<Void> declared = new CompletableFuture<>();
+  private volatile CompletableFuture<Void> declared = new CompletableFuture<>();
+  private volatile Connection connection;
   private volatile boolean stopping;
 
   public BrokerTopology(
@@ -48,26 +50,57 @@ public class BrokerTopology {
   }
 
   void onStart(@Observes StartupEvent event) {
+    declareInBackground();
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
+    Connection open = connection;
+    if (open != null && open.isOpen()) {
+      try {
+        open.close(1_000);
+      } catch (Exception e) {
+        LOG.debugf("closing the topology connection: %s", e.getMessage());
+      }
+    }
+  }
+
+  /** Completes once the published-to queues exist on the broker. */
+  public Uni<Void> declared() {
+    return Uni.createFrom().completionStage(() -> declared);
+  }
+
+  public boolean isDeclared() {
+    return declared.isDone();
+  }
+
+  private void declareInBackground() {
     Thread thread = new Thread(this::declareUntilDone, "broker-topology");
     thread.setDaemon(true);
     thread.start();
   }
 
-  void onStop(@Observes ShutdownEvent event) {
-    stopping = true;
-  }
-
-  /** Completes once the published-to queues exist on the broker. */
-  public Uni<Void> declared() {
-    return Uni.createFrom().completionStage(declared);
-  }
-
   private void declareUntilDone() {
     Duration backoff = Duration.ofMillis(500);
     while (!stopping) {
-      try (Connection connection = factory.newConnection("worker-ai topology");
-          Channel channel = connection.createChannel()) {
-        Topology.declare(channel, PUBLISHED_QUEUES);
+      Connection opened = null;
+      try {
+        opened = factory.newConnection("worker-ai topology");
+        try (Channel channel = opened.createChannel()) {
+          Topology.declare(channel, PUBLISHED_QUEUES);
+        }
+        // Kept open only to notice a lost broker, which calls for declaring again.
+        opened.addShutdownListener(
+            cause -> {
+              if (!stopping && !cause.isInitiatedByApplication()) {
+                LOG.warnf(
+                    "lost the broker (%s); declaring %s again",
+                    cause.getMessage(), PUBLISHED_QUEUES);
+                declared = new CompletableFuture<>();
+                declareInBackground();
+              }
+            });
+        connection = opened;
         LOG.infof("declared %s on virtual host '%s'", PUBLISHED_QUEUES, factory.getVirtualHost());
         declared.complete(null);
         return;
@@ -75,6 +108,7 @@ public class BrokerTopology {
         LOG.warnf(
             "cannot declare %s yet (%s); retrying in %d ms",
             PUBLISHED_QUEUES, e.getMessage(), backoff.toMillis());
+        closeQuietly(opened);
       }
       try {
         Thread.sleep(backoff.toMillis());
@@ -89,7 +123,13 @@ public class BrokerTopology {
     }
   }
 
-  public boolean isDeclared() {
-    return declared.isDone();
+  private static void closeQuietly(Connection opened) {
+    if (opened != null && opened.isOpen()) {
+      try {
+        opened.abort(1_000);
+      } catch (RuntimeException e) {
+        // already gone
+      }
+    }
   }
 }

@@ -85,23 +85,46 @@ public final class TestBroker implements AutoCloseable {
 
   /** A queue as the management API describes it (definition and message counts). */
   public JsonNode queue(String name) throws Exception {
+    return Json.MAPPER.readTree(
+        management("GET", "/api/queues/" + encode(vhost) + "/" + encode(name)).body());
+  }
+
+  public void deleteQueue(String name) throws Exception {
+    management("DELETE", "/api/queues/" + encode(vhost) + "/" + encode(name));
+  }
+
+  /** Closes, from the broker's side, every connection of this virtual host with that name. */
+  public int closeConnections(String connectionName) throws Exception {
+    JsonNode connections =
+        Json.MAPPER.readTree(
+            management("GET", "/api/vhosts/" + encode(vhost) + "/connections").body());
+    int closed = 0;
+    for (JsonNode connection : connections) {
+      String name = connection.path("client_properties").path("connection_name").asText();
+      if (connectionName.equals(name)) {
+        management("DELETE", "/api/connections/" + encode(connection.path("name").asText()));
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  private static HttpResponse<String> management(String method, String path) throws Exception {
     String base = TestInfrastructure.endpoints().rabbitmqManagementUrl();
     String auth =
         "Basic "
             + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    base
-                        + "/api/queues/"
-                        + URLEncoder.encode(vhost, StandardCharsets.UTF_8)
-                        + "/"
-                        + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+        HttpRequest.newBuilder(URI.create(base + path))
+            .version(HttpClient.Version.HTTP_1_1)
             .header("Authorization", auth)
+            .method(method, HttpRequest.BodyPublishers.noBody())
             .build();
-    HttpResponse<String> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    return Json.MAPPER.readTree(response.body());
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override
