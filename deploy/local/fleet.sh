@@ -172,7 +172,8 @@ start_emulator() {
   fi
   local probe='{"model":"probe","messages":[{"role":"user","content":"ping"}]}'
   for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "$probe" "$OPENAI_BASE_URL/chat/completions" 2>/dev/null; then
+    if curl -fsS -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $OPENAI_API_KEY" \
+      -d "$probe" "$OPENAI_BASE_URL/chat/completions" 2>/dev/null; then
       log "No OPENAI_API_KEY: AI answers come from the local LLM emulator on 127.0.0.1:$EMULATOR_PORT, not from a real model."
       return
     fi
@@ -245,7 +246,7 @@ demo() {
   echo
   echo "Execution $execution_id: $status ($(echo "$body" | jq -r '.duration_ms // "?"') ms)"
   printf '  %-16s %-14s %-10s %8s %8s\n' node type status attempts ms
-  echo "$body" | jq -r '.nodes | to_entries[] | [.key, .value.node_type, .value.status,
+  echo "$body" | jq -r '.nodes | to_entries | sort_by(.value.started_at // "~")[] | [.key, .value.node_type, .value.status,
       (.value.attempts // "-" | tostring), (.value.duration_ms // "-" | tostring)] | @tsv' |
     while IFS=$'\t' read -r n t st a ms; do printf '  %-16s %-14s %-10s %8s %8s\n' "$n" "$t" "$st" "$a" "$ms"; done
   echo

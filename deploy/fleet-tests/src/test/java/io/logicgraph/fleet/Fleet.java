@@ -3,6 +3,9 @@ package io.logicgraph.fleet;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +42,19 @@ public final class Fleet implements AutoCloseable {
    */
   public static final String SHOP_DB = "shop_db";
 
-  /** The API key worker-ai sends to the emulator (the emulator accepts any key). */
+  /** The API key worker-ai sends to the emulator (which wants a key, but accepts any). */
   static final String EMULATOR_KEY = "emulator-key";
 
   private static final String EMULATOR_SOURCE = "deploy/local/llm-emulator/LlmEmulator.java";
   private static final String PROBE =
       "{\"model\":\"probe\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
+
+  private static final RestAssuredConfig REST =
+      RestAssuredConfig.config()
+          .encoderConfig(
+              EncoderConfig.encoderConfig()
+                  .defaultContentCharset(StandardCharsets.UTF_8)
+                  .encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
   private final Path root;
   private final Duration readyTimeout;
@@ -224,6 +235,7 @@ public final class Fleet implements AutoCloseable {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3));
     if (postBody != null) {
       request.header("Content-Type", "application/json");
+      request.header("Authorization", "Bearer " + EMULATOR_KEY);
       request.POST(HttpRequest.BodyPublishers.ofString(postBody));
     }
     try {
@@ -238,9 +250,9 @@ public final class Fleet implements AutoCloseable {
 
   // ------------------------------------------------------------------ access
 
-  /** RestAssured request against the gateway's {@code /api/v1}. */
+  /** RestAssured request against the gateway's {@code /api/v1} (YAML bodies sent as UTF-8 text). */
   public RequestSpecification api() {
-    return given().baseUri(apiBaseUri()).basePath("/api/v1");
+    return given().config(REST).baseUri(apiBaseUri()).basePath("/api/v1");
   }
 
   /** e.g. {@code http://127.0.0.1:41234}. */
