@@ -5,10 +5,13 @@ import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
 import io.logicgraph.model.graph.NodeType;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.worker.rule.grl.GrlNodeEvaluator;
+import io.logicgraph.worker.rule.grl.RuleSetCache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.concurrent.Callable;
 
 /**
  * Runs one node attempt of a type this worker owns and returns the output (the top-level context
@@ -17,33 +20,24 @@ import java.time.Instant;
 @ApplicationScoped
 public class NodeRunner {
   private final RuleNodeEvaluator rules;
+  private final GrlNodeEvaluator grl;
+  private final RuleSetCache ruleSets;
   private final Vertx vertx;
 
   public NodeRunner(Vertx vertx, RuleConfig config) {
     this.vertx = vertx;
     this.rules = new RuleNodeEvaluator(new ConditionCache(config.conditionCacheSize()));
+    this.ruleSets = new RuleSetCache(config.ruleSetCacheSize());
+    this.grl = new GrlNodeEvaluator(ruleSets);
   }
 
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
     NodeType type = task.node().nodeType();
     if (type == NodeType.RULE) {
-      return Uni.createFrom()
-          .completionStage(
-              () ->
-                  vertx
-                      .getOrCreateContext()
-                      .executeBlocking(
-                          () -> rules.evaluate(task.nodeId(), task.node(), task.context()), false)
-                      .toCompletionStage());
+      return offEventLoop(() -> rules.evaluate(task.nodeId(), task.node(), task.context()));
     }
     if (type == NodeType.GRL) {
-      return Uni.createFrom()
-          .failure(
-              new LogicGraphException(
-                  ErrorCode.E004,
-                  "GrlNode is not supported by this worker version",
-                  false,
-                  "run the graph on a worker-rule version that supports GrlNode"));
+      return offEventLoop(() -> grl.evaluate(task.nodeId(), task.node(), task.context()));
     }
     return Uni.createFrom()
         .failure(
@@ -54,5 +48,17 @@ public class NodeRunner {
                     + " is not run by worker-rule",
                 false,
                 "the orchestrator routed the task to the wrong queue"));
+  }
+
+  /** The GRL rule sets parsed by this worker (each distinct rule text once while cached). */
+  public RuleSetCache ruleSets() {
+    return ruleSets;
+  }
+
+  private Uni<ObjectNode> offEventLoop(Callable<ObjectNode> evaluation) {
+    return Uni.createFrom()
+        .completionStage(
+            () ->
+                vertx.getOrCreateContext().executeBlocking(evaluation, false).toCompletionStage());
   }
 }

@@ -9,4 +9,8 @@ public interface RuleConfig {
   /** Distinct condition texts kept parsed (least recently used evicted). */
   @WithDefault("1024")
   int conditionCacheSize();
+
+  /** Distinct GRL rule texts kept parsed (least recently used evicted). */
+  @WithDefault("128")
+  int ruleSetCacheSize();
 }

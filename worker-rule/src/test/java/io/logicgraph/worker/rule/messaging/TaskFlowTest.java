@@ -20,6 +20,8 @@ import io.logicgraph.model.message.Topology;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -87,19 +89,89 @@ class TaskFlowTest {
   }
 
   @Test
-  void grlNodeFailsHonestlyWithE004() throws Exception {
+  void grlNodeDecidesPurchasesAndMergesItsFacts() throws Exception {
     ObjectNode config =
-        Json.MAPPER.createObjectNode().put("rules", "rule \"R\" { when a > 1 then b = true; }");
-    NodeTask task = task("decide", NodeType.GRL, config, null, Json.MAPPER.createObjectNode());
+        Json.MAPPER.createObjectNode().put("rules", resource("/grl/reorder-policy.grl"));
+    Map<String, String> mappings =
+        Map.of(
+            "daily_demand", "history_result.0.daily_demand",
+            "on_hand", "stock_result.0.on_hand",
+            "safety_stock", "stock_result.0.safety_stock",
+            "lead_time_days", "supplier_result.0.lead_time_days",
+            "moq", "supplier_result.0.moq",
+            "unit_price", "supplier_result.0.unit_price");
+    NodeTask automatic = task("decide", NodeType.GRL, config, mappings, purchase(30, 40.0));
+    NodeTask approval = task("decide", NodeType.GRL, config, mappings, purchase(30, 60.0));
+    NodeTask none = task("decide", NodeType.GRL, config, mappings, purchase(100, 40.0));
+    broker.publishTask(automatic);
+    broker.publishTask(approval);
+    broker.publishTask(none);
+
+    NodeResult auto = awaitResult(automatic);
+    assertThat(auto.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertEcho(automatic, auto);
+    assertThat(auto.output())
+        .isEqualTo(
+            Json.MAPPER.readTree(
+                """
+                {"cover_qty": 60, "reorder": true, "order_qty": 50, "net": 2000.0, "tax": 200.0,
+                 "gross": 2200.0, "approval": "automatic",
+                 "decide_result": {
+                   "assigned": {"cover_qty": 60, "reorder": true, "order_qty": 50, "net": 2000.0,
+                                "tax": 200.0, "gross": 2200.0, "approval": "automatic"},
+                   "cycles": 2,
+                   "rules_fired": ["CoverLeadTime", "Reorder", "MinimumOrder", "Cost", "AutoApproval"],
+                   "firings": 5, "log": [], "capped": false}}
+                """));
+
+    NodeResult manager = awaitResult(approval);
+    assertThat(manager.output().get("approval").textValue()).isEqualTo("required");
+    assertThat(manager.output().get("gross").doubleValue()).isEqualTo(3300.0);
+    assertThat(manager.output().at("/decide_result/log").toString())
+        .isEqualTo("[\"approval required for SKU-9: 3300.0\"]");
+
+    NodeResult enough = awaitResult(none);
+    assertThat(enough.output().get("reorder").booleanValue()).isFalse();
+    assertThat(enough.output().get("order_qty").intValue()).isZero();
+    assertThat(enough.output().has("approval")).isFalse();
+  }
+
+  @Test
+  void grlRuleThatCannotBeEvaluatedFailsWithE003NamingIt() throws Exception {
+    ObjectNode config =
+        Json.MAPPER
+            .createObjectNode()
+            .put("rules", "rule \"PerUnit\" { when qty >= 0 then unit = total / qty; }");
+    ObjectNode context = Json.MAPPER.createObjectNode().put("qty", 0).put("total", 10);
+    NodeTask task = task("split", NodeType.GRL, config, null, context);
     broker.publishTask(task);
 
     NodeResult result = awaitResult(task);
     assertThat(result.outcome()).isEqualTo(NodeOutcome.FAILED);
-    assertThat(result.error().code()).isEqualTo(ErrorCode.E004);
-    assertThat(result.error().message())
-        .isEqualTo("GrlNode is not supported by this worker version");
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E003);
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().nodeId()).isEqualTo("split");
+    assertThat(result.error().message()).contains("rule \"PerUnit\"").contains("division by zero");
     assertThat(result.output()).isNull();
-    assertEcho(task, result);
+  }
+
+  private static ObjectNode purchase(int onHand, double unitPrice) {
+    ObjectNode context = Json.MAPPER.createObjectNode().put("sku", "SKU-9");
+    context.putArray("history_result").addObject().put("daily_demand", 10);
+    context.putArray("stock_result").addObject().put("on_hand", onHand).put("safety_stock", 10);
+    context
+        .putArray("supplier_result")
+        .addObject()
+        .put("lead_time_days", 5)
+        .put("moq", 50)
+        .put("unit_price", unitPrice);
+    return context;
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = TaskFlowTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
