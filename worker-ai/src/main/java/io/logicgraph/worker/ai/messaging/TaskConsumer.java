@@ -12,6 +12,7 @@ import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.worker.ai.NodeRunner;
 import io.logicgraph.worker.ai.WorkerConfig;
 import io.logicgraph.worker.ai.WorkerMetrics;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
@@ -42,6 +43,7 @@ import org.jboss.logging.MDC;
  * that cannot be published is nacked with requeue so the broker redelivers the task (the queue's
  * delivery limit bounds the loop, the orchestrator drops duplicate results).
  */
+@Startup // created eagerly, so worker_active_tasks is exported before the first task
 @ApplicationScoped
 public class TaskConsumer {
   private static final Logger LOG = Logger.getLogger(TaskConsumer.class);
