@@ -38,6 +38,36 @@ public final class TestInfrastructure {
       return ServiceUrlConfigSource.translate(env::get);
     }
 
+    /**
+     * The same endpoints with PostgreSQL pointing at a database of its own (created when missing),
+     * so that one suite's executions are never seen by another suite's services. Needs the
+     * PostgreSQL JDBC driver on the caller's test class path.
+     */
+    public Endpoints withDatabase(String database) {
+      if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("database name must match [a-z][a-z0-9_]*: " + database);
+      }
+      URI uri = URI.create(postgresUrl);
+      String user = uri.getUserInfo().split(":", 2)[0];
+      String password = uri.getUserInfo().split(":", 2)[1];
+      String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath();
+      try (java.sql.Connection connection =
+              java.sql.DriverManager.getConnection(jdbc, user, password);
+          java.sql.Statement statement = connection.createStatement()) {
+        java.sql.ResultSet exists =
+            statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'");
+        if (!exists.next()) {
+          statement.execute("CREATE DATABASE " + database);
+        }
+      } catch (java.sql.SQLException e) {
+        if (!"42P04".equals(e.getSQLState())) { // created concurrently by another suite
+          throw new IllegalStateException("cannot create test database " + database, e);
+        }
+      }
+      String url = postgresUrl.substring(0, postgresUrl.lastIndexOf('/') + 1) + database;
+      return new Endpoints(url, redisUrl, rabbitmqUrl, rabbitmqManagementUrl);
+    }
+
     /** The same endpoints as environment variables, for services started as processes. */
     public Map<String, String> environment() {
       return Map.of(
