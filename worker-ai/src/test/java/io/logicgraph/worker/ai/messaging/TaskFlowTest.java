@@ -23,6 +23,8 @@ import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,6 +109,29 @@ class TaskFlowTest {
     assertThat(result.error().retryable()).isTrue();
     assertThat(result.error().hint()).contains("Retry-After: 1 s");
     assertThat(result.error().nodeId()).isEqualTo("busy");
+  }
+
+  @Test
+  void slowProviderCallsOverlapInsteadOfQueueing() throws Exception {
+    List<NodeTask> tasks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ObjectNode config =
+          Json.MAPPER
+              .createObjectNode()
+              .put("model", "emulator-slow-1000")
+              .put("prompt", "slow " + i);
+      NodeTask task = task("slow", NodeType.OPENAI, config, Json.MAPPER.createObjectNode());
+      tasks.add(task);
+      broker.publishTask(task);
+    }
+    List<NodeResult> results = new ArrayList<>();
+    for (NodeTask task : tasks) {
+      results.add(awaitResult(task));
+    }
+    assertThat(results).allMatch(r -> r.outcome() == NodeOutcome.SUCCEEDED);
+    Instant lastStart = results.stream().map(NodeResult::startedAt).max(Instant::compareTo).get();
+    Instant firstEnd = results.stream().map(NodeResult::completedAt).min(Instant::compareTo).get();
+    assertThat(lastStart).as("every call started before the first one finished").isBefore(firstEnd);
   }
 
   @Test

@@ -83,6 +83,22 @@ class TaskFlowTest {
   }
 
   @Test
+  void outputAboveTheLimitFailsWithE010() throws Exception {
+    NodeTask task =
+        task(
+            "big",
+            NodeType.POSTGRES,
+            query("test_db", "SELECT repeat('x', 300000) AS blob"),
+            Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E010);
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().message()).contains("above the limit of 262144");
+  }
+
+  @Test
   void unknownDatasourceFailsWithE004NamingTheConfiguredOnes() throws Exception {
     NodeTask task =
         task("x", NodeType.POSTGRES, query("crm_db", "SELECT 1"), Json.MAPPER.createObjectNode());
