@@ -18,6 +18,7 @@ import io.logicgraph.orchestrator.engine.ExecutionPlanner;
 import io.logicgraph.orchestrator.engine.NodeState;
 import io.logicgraph.orchestrator.engine.Plan;
 import io.logicgraph.orchestrator.messaging.TaskDispatcher;
+import io.logicgraph.orchestrator.metrics.QueueMetrics;
 import io.logicgraph.orchestrator.state.Definitions;
 import io.logicgraph.orchestrator.state.ExecutionRow;
 import io.logicgraph.orchestrator.state.ExecutionStore;
@@ -65,6 +66,7 @@ public class Advancer {
   private final TaskDispatcher dispatcher;
   private final ExecutionEvents events;
   private final HotState hot;
+  private final QueueMetrics queueMetrics;
   private final OrchestratorConfig config;
 
   public Advancer(
@@ -73,7 +75,9 @@ public class Advancer {
       TaskDispatcher dispatcher,
       ExecutionEvents events,
       HotState hot,
+      QueueMetrics queueMetrics,
       OrchestratorConfig config) {
+    this.queueMetrics = queueMetrics;
     this.store = store;
     this.definitions = definitions;
     this.hot = hot;
@@ -205,6 +209,7 @@ public class Advancer {
       Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
       return Uni.createFrom().voidItem();
     }
+    queueMetrics.consumed(step.dag.graph().node(result.nodeId()).nodeType().worker().queue());
     if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
       if (row.attempt() == result.attempt()) {
         // A duplicate of the applied result. What it queued may not have reached the broker if the

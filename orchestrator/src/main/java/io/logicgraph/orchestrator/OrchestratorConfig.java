@@ -35,6 +35,10 @@ public interface OrchestratorConfig {
   @WithDefault("3s")
   Duration reconcileDelay();
 
+  /** How often queue depth, age and processing rate are refreshed. */
+  @WithDefault("5s")
+  Duration queueMetricsInterval();
+
   /** Executions the reconciler examines per pass. */
   @WithDefault("200")
   int reconcileBatch();

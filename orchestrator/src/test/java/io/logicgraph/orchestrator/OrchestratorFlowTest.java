@@ -20,11 +20,13 @@ import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.Topology;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -57,6 +59,9 @@ class OrchestratorFlowTest {
         - {from: a, to: b}
         - {from: a, to: c}
       """;
+
+  @TestHTTPResource(value = "/metrics", management = true)
+  URL metrics;
 
   @Inject Pool pool;
   @Inject RedisDataSource redis;
@@ -222,6 +227,32 @@ class OrchestratorFlowTest {
 
     assertThat(row.get("status")).isEqualTo("completed");
     assertThat(workers.tasksFor("only")).isEqualTo(1);
+  }
+
+  @Test
+  void exportsExecutionAndQueueMetrics() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    WorkerStandIn.succeed(
+                        task, JSON.objectNode().put(task.nodeId() + "_result", 1))));
+    UUID execution = execute(storeGraph("nodes: {only: RuleNode}\n"), JSON.objectNode(), true);
+    awaitTerminal(execution);
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              String text = new String(metrics.openStream().readAllBytes());
+              assertThat(text)
+                  .contains("graph_executions_total{status=\"completed\"")
+                  .contains("graph_execution_duration_seconds_bucket{status=\"completed\"")
+                  .contains("queue_depth{queue_name=\"node.rule.tasks\"")
+                  .contains("queue_depth{queue_name=\"node.rule.tasks.dlq\"")
+                  .contains("queue_age_seconds{queue_name=\"node.db.tasks\"")
+                  .contains("queue_processing_rate{queue_name=\"results.aggregation\"");
+            });
   }
 
   private UUID storeGraph(String yaml) throws Exception {

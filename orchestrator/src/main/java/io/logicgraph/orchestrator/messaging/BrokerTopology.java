@@ -41,6 +41,12 @@ public class BrokerTopology {
     thread.start();
   }
 
+  /** A new connection to the broker with the service's settings (caller closes it). */
+  public Connection newConnection(String name)
+      throws java.io.IOException, java.util.concurrent.TimeoutException {
+    return factory.newConnection(name);
+  }
+
   public boolean isDeclared() {
     return declared.get();
   }

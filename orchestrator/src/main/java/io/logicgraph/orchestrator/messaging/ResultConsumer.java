@@ -2,13 +2,16 @@ package io.logicgraph.orchestrator.messaging;
 
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeResult;
+import io.logicgraph.model.message.Queues;
 import io.logicgraph.orchestrator.Advancer;
+import io.logicgraph.orchestrator.metrics.QueueMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.MDC;
 
 /** Consumes node results from {@code results.aggregation} and advances their executions. */
 @ApplicationScoped
@@ -17,13 +20,16 @@ public class ResultConsumer {
   public static final String CHANNEL = "results";
 
   private final Advancer advancer;
+  private final QueueMetrics metrics;
 
-  public ResultConsumer(Advancer advancer) {
+  public ResultConsumer(Advancer advancer, QueueMetrics metrics) {
     this.advancer = advancer;
+    this.metrics = metrics;
   }
 
   @Incoming(CHANNEL)
   public Uni<Void> consume(Message<JsonObject> message) {
+    metrics.consumed(Queues.RESULTS_AGGREGATION);
     NodeResult result;
     try {
       result = Json.MAPPER.convertValue(message.getPayload().getMap(), NodeResult.class);
@@ -38,6 +44,9 @@ public class ResultConsumer {
       Log.errorf("unreadable node result dead-lettered: %s", e.getMessage());
       return Acks.reject(message, e);
     }
+    MDC.put("execution_id", result.executionId().toString());
+    MDC.put("node_id", result.nodeId());
+    MDC.put("attempt", String.valueOf(result.attempt()));
     return Acks.ackAfter(
         message,
         advancer.apply(result),
