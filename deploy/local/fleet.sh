@@ -103,7 +103,7 @@ running() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# spawn NAME MATCH -- ENV=... command...: a background process in its own session, output to its log.
+# spawn NAME [VAR=value...] command...: a background process in its own session, output to its log.
 spawn() {
   local name=$1
   shift
