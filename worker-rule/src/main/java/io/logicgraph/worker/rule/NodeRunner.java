@@ -21,14 +21,12 @@ import java.util.concurrent.Callable;
 public class NodeRunner {
   private final RuleNodeEvaluator rules;
   private final GrlNodeEvaluator grl;
-  private final RuleSetCache ruleSets;
   private final Vertx vertx;
 
   public NodeRunner(Vertx vertx, RuleConfig config) {
     this.vertx = vertx;
     this.rules = new RuleNodeEvaluator(new ConditionCache(config.conditionCacheSize()));
-    this.ruleSets = new RuleSetCache(config.ruleSetCacheSize());
-    this.grl = new GrlNodeEvaluator(ruleSets);
+    this.grl = new GrlNodeEvaluator(new RuleSetCache(config.ruleSetCacheSize()));
   }
 
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
@@ -48,11 +46,6 @@ public class NodeRunner {
                     + " is not run by worker-rule",
                 false,
                 "the orchestrator routed the task to the wrong queue"));
-  }
-
-  /** The GRL rule sets parsed by this worker (each distinct rule text once while cached). */
-  public RuleSetCache ruleSets() {
-    return ruleSets;
   }
 
   private Uni<ObjectNode> offEventLoop(Callable<ObjectNode> evaluation) {
