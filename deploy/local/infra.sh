@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs (when missing) and starts RabbitMQ, Redis and PostgreSQL on loopback, without systemd or Docker.
+# Installs (when missing) and starts RabbitMQ, Redis, PostgreSQL and MariaDB on loopback, without systemd or Docker.
 #   deploy/local/infra.sh start   # idempotent: leaves running services alone
 #   deploy/local/infra.sh stop    # stops only what this script started
 #   deploy/local/infra.sh status
@@ -7,6 +7,7 @@
 #   POSTGRES_URL=postgresql://logic_graph:logic_graph@127.0.0.1:5432/logic_graph
 #   REDIS_URL=redis://127.0.0.1:6379
 #   RABBITMQ_URL=amqp://guest:guest@127.0.0.1:5672
+#   MYSQL_URL=mysql://logic_graph:logic_graph@127.0.0.1:3306/logic_graph   (MySQL datasources, worker-db tests)
 set -euo pipefail
 
 STATE_DIR="${LGF_STATE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/.local}"
@@ -119,19 +120,66 @@ stop_all() {
   fi
 }
 
+# ---- MariaDB (MySQLNode datasources and worker-db tests), kept apart from the platform services above.
+# mariadbd on 127.0.0.1:3306, root through the unix socket; user logic_graph (password logic_graph) owns
+# the database logic_graph and every database whose name ends in _test (test suites create their own).
+mariadb_running() {
+  command -v mariadb-admin >/dev/null 2>&1 \
+    && mariadb-admin --protocol=tcp -h 127.0.0.1 -P 3306 --connect-timeout=2 ping >/dev/null 2>&1
+}
+
+start_mariadb() {
+  if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+    log "installing mariadb-server"
+    as_root apt-get update -q >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mariadb-server >/dev/null
+  fi
+  if mariadb_running; then
+    log "MariaDB already running"
+  else
+    log "starting MariaDB"
+    as_root install -d -o mysql -g mysql /run/mysqld
+    as_root install -d -o mysql -g adm /var/log/mysql
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      as_root mariadb-install-db --user=mysql --datadir=/var/lib/mysql --skip-test-db >/dev/null
+    fi
+    as_root setsid -f /usr/sbin/mariadbd --user=mysql --bind-address=127.0.0.1 --port=3306 \
+      --log-error=/var/log/mysql/error.log </dev/null >/dev/null 2>&1
+    for _ in $(seq 1 100); do mariadb_running && break; sleep 0.2; done
+    mariadb_running || { log "MariaDB did not start: see /var/log/mysql/error.log"; return 1; }
+    touch "$STATE_DIR/started-mariadb"
+  fi
+  as_root mariadb --protocol=socket -u root <<'SQL'
+CREATE DATABASE IF NOT EXISTS logic_graph;
+CREATE USER IF NOT EXISTS 'logic_graph'@'127.0.0.1' IDENTIFIED BY 'logic_graph';
+CREATE USER IF NOT EXISTS 'logic_graph'@'localhost' IDENTIFIED BY 'logic_graph';
+GRANT ALL PRIVILEGES ON `logic_graph`.* TO 'logic_graph'@'127.0.0.1', 'logic_graph'@'localhost';
+GRANT ALL PRIVILEGES ON `%\_test`.* TO 'logic_graph'@'127.0.0.1', 'logic_graph'@'localhost';
+SQL
+}
+
+stop_mariadb() {
+  if [ -f "$STATE_DIR/started-mariadb" ]; then
+    log "stopping MariaDB"; as_root mariadb-admin --protocol=socket -u root shutdown >/dev/null 2>&1 || true
+    rm -f "$STATE_DIR/started-mariadb"
+  fi
+}
+
 case "${1:-start}" in
   start)
     install_missing
     start_postgres
     start_redis
     start_rabbitmq
-    log "RabbitMQ, Redis and PostgreSQL are up on 127.0.0.1"
+    start_mariadb
+    log "RabbitMQ, Redis, PostgreSQL and MariaDB are up on 127.0.0.1"
     ;;
-  stop) stop_all ;;
+  stop) stop_all; stop_mariadb ;;
   status)
     rabbit_running && echo "rabbitmq: up" || echo "rabbitmq: down"
     redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && echo "redis: up" || echo "redis: down"
     pg_lsclusters -h 2>/dev/null | awk -v v="$(pg_version)" '$1==v && $2=="main" {print "postgres: " $4}'
+    mariadb_running && echo "mariadb: up" || echo "mariadb: down"
     ;;
   *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
