@@ -90,15 +90,19 @@ class DiamondIT {
             () -> {
               for (String id : ids) {
                 if (!finished.containsKey(id)) {
-                  JsonNode execution = client.execution(id);
-                  if (TERMINAL.contains(execution.path("status").asText())) {
-                    finished.put(id, execution);
-                  }
+                  client
+                      .poll(id)
+                      .filter(execution -> TERMINAL.contains(execution.path("status").asText()))
+                      .ifPresent(execution -> finished.put(id, execution));
                 }
               }
               return finished.size() == count;
             });
 
+    if (client.unavailableAnswers() > 0) {
+      System.out.printf(
+          "note: the gateway answered 503 to %d status polls%n", client.unavailableAnswers());
+    }
     Set<Boolean> decisions = new HashSet<>();
     for (int i = 0; i < count; i++) {
       String id = ids.get(i);

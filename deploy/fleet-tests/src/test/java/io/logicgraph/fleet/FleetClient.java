@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The REST calls and checks the scenario tests share, written against spec 03 (REST API). */
 final class FleetClient {
@@ -28,6 +30,7 @@ final class FleetClient {
   static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
   private final Fleet fleet;
+  private final AtomicInteger unavailable = new AtomicInteger();
 
   FleetClient(Fleet fleet) {
     this.fleet = fleet;
@@ -113,6 +116,27 @@ final class FleetClient {
     return json(response.asString());
   }
 
+  /**
+   * GET /executions/{id} for pollers: empty on 503 (the gateway sheds load when its database
+   * answers slowly; spec 03 makes that a retryable answer), asserts 200 otherwise.
+   */
+  Optional<JsonNode> poll(String executionId) {
+    Response response = fleet.api().when().get("/executions/{id}", executionId);
+    if (response.statusCode() == 503) {
+      unavailable.incrementAndGet();
+      return Optional.empty();
+    }
+    assertThat(response.statusCode())
+        .as("GET /executions/%s: %s", executionId, response.asString())
+        .isEqualTo(200);
+    return Optional.of(json(response.asString()));
+  }
+
+  /** How many polls the gateway answered with 503. */
+  int unavailableAnswers() {
+    return unavailable.get();
+  }
+
   /** GET /executions/{id}/results; asserts 200. */
   JsonNode results(String executionId) {
     Response response = fleet.api().when().get("/executions/{id}/results", executionId);
@@ -130,8 +154,8 @@ final class FleetClient {
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              last[0] = execution(executionId);
-              return TERMINAL.contains(last[0].path("status").asText());
+              poll(executionId).ifPresent(execution -> last[0] = execution);
+              return last[0] != null && TERMINAL.contains(last[0].path("status").asText());
             });
     return last[0];
   }
