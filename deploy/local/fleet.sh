@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Logic Graph Fleet on one Debian/Ubuntu machine, without Docker (root or sudo).
-#   deploy/local/fleet.sh run [--no-build]  install what is missing, start RabbitMQ/Redis/PostgreSQL, build,
+#   deploy/local/fleet.sh run [--no-build]  install what is missing, start the infrastructure (infra.sh), build,
 #                                           start the five services, run the demo graph and print its result
 #   deploy/local/fleet.sh demo              run the demo graph again against the running services
 #   deploy/local/fleet.sh status            what runs, and whether it is ready
