@@ -1,0 +1,29 @@
+package io.logicgraph.model.message;
+
+import java.util.UUID;
+
+/**
+ * Where live progress of executions is published: one Redis stream per execution (entries with
+ * fields {@code event} = an {@link ExecutionEventType} wire name and {@code data} = a JSON object
+ * with at least {@code execution_id} and {@code at}, plus {@code node_id}, {@code attempt}, {@code
+ * status}, {@code error} where they apply), trimmed and expiring, so a reader can replay from any
+ * entry id (the SSE {@code Last-Event-ID}); and one pub/sub channel carrying the id of every
+ * execution that reached a terminal status.
+ */
+public final class ExecutionEvents {
+  /** Redis pub/sub channel: the id (plain text) of every execution that became terminal. */
+  public static final String FINISHED_CHANNEL = "lgf:executions:finished";
+
+  /** Entries kept per execution stream (approximate trim). */
+  public static final int STREAM_MAX_LENGTH = 10_000;
+
+  /** Seconds an execution's stream lives after its last entry. */
+  public static final long STREAM_TTL_SECONDS = 24 * 3600;
+
+  private ExecutionEvents() {}
+
+  /** The Redis stream key of an execution's events. */
+  public static String streamKey(UUID executionId) {
+    return "lgf:events:" + executionId;
+  }
+}
