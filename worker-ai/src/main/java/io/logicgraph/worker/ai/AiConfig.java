@@ -14,6 +14,12 @@ public interface AiConfig {
   /** The OpenAI-compatible provider (env OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL). */
   OpenAi openai();
 
+  /** Anthropic Messages (env ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_MODEL). */
+  Anthropic anthropic();
+
+  /** Ollama chat (env OLLAMA_BASE_URL, OLLAMA_MODEL); no key. */
+  Ollama ollama();
+
   /** Circuit breaker per provider. */
   CircuitBreaker circuitBreaker();
 
@@ -35,6 +41,51 @@ public interface AiConfig {
 
     /** Upper bound of one request (the attempt's deadline can lower it). */
     @WithDefault("60s")
+    Duration requestTimeout();
+
+    /** Time limit to open a connection. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+  }
+
+  /** Anthropic Messages API. */
+  interface Anthropic {
+    /** Base URL; {@code /v1/messages} is appended. */
+    @WithDefault("https://api.anthropic.com")
+    String baseUrl();
+
+    /** Sent as {@code x-api-key}; without it Anthropic nodes fail with E004. */
+    Optional<String> apiKey();
+
+    /** Model of nodes that name none. */
+    @WithDefault("claude-haiku-4-5")
+    String defaultModel();
+
+    /** {@code max_tokens} of nodes that set none (the Messages API requires one). */
+    @WithDefault("1024")
+    int defaultMaxTokens();
+
+    /** Upper bound of one request (the attempt's deadline can lower it). */
+    @WithDefault("60s")
+    Duration requestTimeout();
+
+    /** Time limit to open a connection. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+  }
+
+  /** Ollama chat API (non-streaming). */
+  interface Ollama {
+    /** Base URL; {@code /api/chat} is appended. */
+    @WithDefault("http://127.0.0.1:11434")
+    String baseUrl();
+
+    /** Model of nodes that name none. */
+    @WithDefault("llama3.2")
+    String defaultModel();
+
+    /** Upper bound of one request (the attempt's deadline can lower it). */
+    @WithDefault("120s")
     Duration requestTimeout();
 
     /** Time limit to open a connection. */

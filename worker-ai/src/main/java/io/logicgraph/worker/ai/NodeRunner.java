@@ -12,48 +12,75 @@ import io.logicgraph.model.graph.WorkerKind;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.worker.ai.provider.ChatRequest;
 import io.logicgraph.worker.ai.provider.Completion;
-import io.logicgraph.worker.ai.provider.GuardedProvider;
 import io.logicgraph.worker.ai.provider.LlmProvider;
-import io.logicgraph.worker.ai.provider.OpenAiProvider;
 import io.logicgraph.worker.ai.provider.ProviderException;
+import io.logicgraph.worker.ai.provider.Providers;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Runs one LLM node attempt: picks the provider, renders the prompts from the context, calls the
  * provider (behind its circuit breaker and bulkhead) within the attempt's deadline and returns
  * {@code <id>_result} = {content, model, finish_reason, usage} and {@code <id>_content}.
  */
+@Startup // providers built and their configuration logged at start, not on the first task
 @ApplicationScoped
 public class NodeRunner {
   /** Time kept after the provider call for publishing the result before the deadline. */
   private static final Duration DEADLINE_MARGIN = Duration.ofMillis(200);
 
+  private static final Logger LOG = Logger.getLogger(NodeRunner.class);
+
   private final Map<String, LlmProvider> providers;
-  private final AiConfig config;
   private final AiMetrics metrics;
 
+  @Inject
   public NodeRunner(Vertx vertx, AiConfig config, WorkerConfig worker, AiMetrics metrics) {
-    this.config = config;
+    this(
+        Providers.create(
+            vertx,
+            config,
+            config.circuitBreaker(),
+            config.bulkhead(),
+            worker.concurrency(),
+            "llm-"),
+        metrics);
+    LOG.infof(
+        "LLM providers: openai at %s (%s), anthropic at %s (%s), ollama at %s",
+        withoutUserInfo(config.openai().baseUrl()),
+        config.openai().apiKey().filter(k -> !k.isBlank()).isPresent()
+            ? "key set"
+            : "no OPENAI_API_KEY: its nodes fail with E004",
+        withoutUserInfo(config.anthropic().baseUrl()),
+        config.anthropic().apiKey().filter(k -> !k.isBlank()).isPresent()
+            ? "key set"
+            : "no ANTHROPIC_API_KEY: its nodes fail with E004",
+        withoutUserInfo(config.ollama().baseUrl()));
+  }
+
+  /** A base URL fit for the log: credentials in it ({@code user:pass@}) are masked. */
+  private static String withoutUserInfo(String url) {
+    return url.replaceAll("//[^/@]*@", "//***@");
+  }
+
+  /** With given providers (tests: breakers of their own). */
+  public NodeRunner(Map<String, LlmProvider> providers, AiMetrics metrics) {
+    this.providers = providers;
     this.metrics = metrics;
-    // A new provider adds its entry here.
-    this.providers =
-        Map.of(
-            "openai",
-            new GuardedProvider(
-                new OpenAiProvider(vertx, config.openai(), worker.concurrency()),
-                config.circuitBreaker(),
-                config.bulkhead()));
   }
 
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
     NodeDefinition node = task.node();
     LlmProvider provider = provider(task.nodeId(), node.nodeType(), node.text("provider"));
+    provider.checkConfigured();
     String prompt = node.text("prompt");
     if (prompt == null || prompt.isBlank()) {
       throw new LogicGraphException(
@@ -70,7 +97,7 @@ public class NodeRunner {
             Template.render(prompt, task.context()),
             temperature == null ? null : temperature.doubleValue(),
             maxTokens == null ? null : maxTokens.intValue());
-    Duration timeout = timeout(deadline);
+    Duration timeout = timeout(deadline, provider.requestTimeout());
     Instant started = Instant.now();
     return provider
         .complete(request, timeout)
@@ -134,7 +161,7 @@ public class NodeRunner {
     return value;
   }
 
-  private Duration timeout(Instant deadline) {
+  private static Duration timeout(Instant deadline, Duration limit) {
     Duration left = Duration.between(Instant.now(), deadline).minus(DEADLINE_MARGIN);
     if (left.isNegative() || left.isZero()) {
       throw new LogicGraphException(
@@ -143,7 +170,6 @@ public class NodeRunner {
           true,
           "raise the node's timeout_ms");
     }
-    Duration limit = config.openai().requestTimeout();
     return left.compareTo(limit) < 0 ? left : limit;
   }
 

@@ -12,18 +12,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The LLM emulator of deploy/local/llm-emulator started as a process on a free port, so the tests
- * exercise the same program operators run locally (its logic exists only there).
+ * The LLM emulator of deploy/local/llm-emulator (OpenAI, Anthropic and Ollama APIs) started as a
+ * process on a free port, so the tests exercise the same program operators run locally (its logic
+ * exists only there).
  */
 public final class LlmEmulatorProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/v1)");
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)/v1");
 
   private final Process process;
-  private final String baseUrl;
+  private final String root;
 
-  private LlmEmulatorProcess(Process process, String baseUrl) {
+  private LlmEmulatorProcess(Process process, String root) {
     this.process = process;
-    this.baseUrl = baseUrl;
+    this.root = root;
   }
 
   /** Starts the emulator, requiring {@code apiKey} as the bearer key. */
@@ -62,20 +63,25 @@ public final class LlmEmulatorProcess implements AutoCloseable {
                   throw new IllegalStateException(e);
                 }
               });
-      String baseUrl = url.get(60, TimeUnit.SECONDS);
+      String root = url.get(60, TimeUnit.SECONDS);
       // Keep draining its output so the process never blocks on a full pipe.
       Thread drain = new Thread(() -> out.lines().forEach(line -> {}), "llm-emulator-output");
       drain.setDaemon(true);
       drain.start();
-      return new LlmEmulatorProcess(process, baseUrl);
+      return new LlmEmulatorProcess(process, root);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the LLM emulator from " + source, e);
     }
   }
 
-  /** {@code http://127.0.0.1:<port>/v1}. */
+  /** {@code http://127.0.0.1:<port>/v1}: the OpenAI base URL. */
   public String baseUrl() {
-    return baseUrl;
+    return root + "/v1";
+  }
+
+  /** {@code http://127.0.0.1:<port>}: the Anthropic and Ollama base URL. */
+  public String root() {
+    return root;
   }
 
   private static Path locate() {

@@ -25,7 +25,7 @@ public final class GuardedProvider implements LlmProvider {
   }
 
   /** {@code breakerName} is process-wide unique (the fault tolerance runtime registers it). */
-  GuardedProvider(
+  public GuardedProvider(
       String breakerName,
       LlmProvider provider,
       AiConfig.CircuitBreaker breaker,
@@ -64,7 +64,23 @@ public final class GuardedProvider implements LlmProvider {
   }
 
   @Override
+  public Duration requestTimeout() {
+    return provider.requestTimeout();
+  }
+
+  @Override
+  public void checkConfigured() {
+    provider.checkConfigured();
+  }
+
+  @Override
   public Uni<Completion> complete(ChatRequest request, Duration timeout) {
+    // A provider that is not configured is no sign of its health: refused before the guard.
+    try {
+      provider.checkConfigured();
+    } catch (RuntimeException e) {
+      return Uni.createFrom().failure(e);
+    }
     return guard
         .get(() -> provider.complete(request, timeout))
         .onFailure(CircuitBreakerOpenException.class)

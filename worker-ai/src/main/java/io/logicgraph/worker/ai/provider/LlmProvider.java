@@ -3,13 +3,22 @@ package io.logicgraph.worker.ai.provider;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 
-/** One LLM provider API (OpenAI now; Anthropic and Ollama follow the same contract). */
+/** One LLM provider API: OpenAI, Anthropic or Ollama. */
 public interface LlmProvider {
-  /** The provider's name in node configs and metrics, e.g. {@code openai}. */
+  /** The provider's name in node configs and metrics: {@code openai}, {@code anthropic}, ... */
   String name();
 
   /** The model used when a node names none. */
   String defaultModel();
+
+  /** Upper bound of one call (the attempt's deadline can lower it). */
+  Duration requestTimeout();
+
+  /**
+   * Throws a permanent E004 {@link io.logicgraph.model.error.LogicGraphException} when the provider
+   * cannot be used as configured (e.g. no key); the worker starts either way.
+   */
+  void checkConfigured();
 
   /**
    * Asks for one completion; fails with a {@link ProviderException} (or another {@link

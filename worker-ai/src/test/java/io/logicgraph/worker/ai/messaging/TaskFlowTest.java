@@ -135,14 +135,86 @@ class TaskFlowTest {
   }
 
   @Test
-  void unsupportedProvidersFailClearlyWithE004() throws Exception {
-    ObjectNode config = Json.MAPPER.createObjectNode().put("prompt", "hi");
-    NodeTask claude = task("c", NodeType.CLAUDE, config, Json.MAPPER.createObjectNode());
-    broker.publishTask(claude);
-    NodeResult result = awaitResult(claude);
+  void claudeNodeGoesThroughTheMessagesApi() throws Exception {
+    ObjectNode config =
+        Json.MAPPER
+            .createObjectNode()
+            .put("model", "claude-haiku-4-5")
+            .put("system_prompt", "You assist {{team}}.")
+            .put("prompt", "Explain the decision: {{decide_result}}")
+            .put("temperature", 0.2)
+            .put("max_tokens", 200);
+    ObjectNode context = Json.MAPPER.createObjectNode().put("team", "purchasing");
+    context.putObject("decide_result").put("reorder", true);
+    NodeTask task = task("explain", NodeType.CLAUDE, config, context);
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertThat(result.output().toString())
+        .isEqualTo(
+            "{\"explain_result\":{\"content\":\"[emulator] Explain the decision:"
+                + " {\\\"reorder\\\":true}\",\"model\":\"claude-haiku-4-5\","
+                + "\"finish_reason\":\"stop\",\"usage\":{\"prompt_tokens\":7,"
+                + "\"completion_tokens\":5}},\"explain_content\":\"[emulator] Explain the"
+                + " decision: {\\\"reorder\\\":true}\"}");
+    given()
+        .baseUri(management.toString())
+        .get("metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            containsString(
+                "ai_tokens_total{kind=\"completion\",model=\"claude-haiku-4-5\","
+                    + "provider=\"anthropic\"}"))
+        .body(
+            containsString(
+                "ai_request_duration_seconds_count{model=\"claude-haiku-4-5\","
+                    + "provider=\"anthropic\",status=\"ok\"}"));
+  }
+
+  @Test
+  void ollamaNodeGoesThroughTheChatApi() throws Exception {
+    ObjectNode config =
+        Json.MAPPER
+            .createObjectNode()
+            .put("model", "llama3.2")
+            .put("prompt", "Draft a note for order {{order_id}}")
+            .put("max_tokens", 3);
+    NodeTask task =
+        task("note", NodeType.OLLAMA, config, Json.MAPPER.createObjectNode().put("order_id", 42));
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertThat(result.output().toString())
+        .isEqualTo(
+            "{\"note_result\":{\"content\":\"[emulator] Draft a\",\"model\":\"llama3.2\","
+                + "\"finish_reason\":\"length\",\"usage\":{\"prompt_tokens\":6,"
+                + "\"completion_tokens\":3}},\"note_content\":\"[emulator] Draft a\"}");
+
+    ObjectNode missing =
+        Json.MAPPER.createObjectNode().put("model", "emulator-404").put("prompt", "hi");
+    NodeTask unknownModel = task("note", NodeType.OLLAMA, missing, Json.MAPPER.createObjectNode());
+    broker.publishTask(unknownModel);
+    NodeResult failed = awaitResult(unknownModel);
+    assertThat(failed.outcome()).isEqualTo(NodeOutcome.FAILED);
+    assertThat(failed.error().code()).isEqualTo(ErrorCode.E008);
+    assertThat(failed.error().retryable()).isFalse();
+    assertThat(failed.error().message())
+        .isEqualTo("ollama answered 404: model \"emulator-404\" not found, try pulling it first");
+  }
+
+  @Test
+  void unknownProvidersFailClearlyWithE004() throws Exception {
+    ObjectNode config =
+        Json.MAPPER.createObjectNode().put("provider", "mistral").put("prompt", "hi");
+    NodeTask task = task("c", NodeType.AI, config, Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+    NodeResult result = awaitResult(task);
     assertThat(result.error().code()).isEqualTo(ErrorCode.E004);
     assertThat(result.error().message())
-        .isEqualTo("provider 'anthropic' of node 'c' is not supported by this worker version");
+        .isEqualTo("provider 'mistral' of node 'c' is not supported by this worker version");
   }
 
   @Test
@@ -193,7 +265,7 @@ class TaskFlowTest {
     given().baseUri(management.toString()).get("ready").then().statusCode(200);
   }
 
-  private static NodeResult awaitResult(NodeTask task) {
+  static NodeResult awaitResult(TestBroker broker, NodeTask task) {
     AtomicReference<NodeResult> result = new AtomicReference<>();
     await()
         .atMost(Duration.ofSeconds(15))
@@ -204,6 +276,10 @@ class TaskFlowTest {
               return result.get() != null;
             });
     return result.get();
+  }
+
+  private static NodeResult awaitResult(NodeTask task) {
+    return awaitResult(broker, task);
   }
 
   static NodeTask task(String nodeId, NodeType type, ObjectNode config, ObjectNode context) {

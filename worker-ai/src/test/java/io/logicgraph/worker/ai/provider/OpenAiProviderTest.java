@@ -1,5 +1,12 @@
 package io.logicgraph.worker.ai.provider;
 
+import static io.logicgraph.worker.ai.provider.ProviderTests.TIMEOUT;
+import static io.logicgraph.worker.ai.provider.ProviderTests.breaker;
+import static io.logicgraph.worker.ai.provider.ProviderTests.bulkhead;
+import static io.logicgraph.worker.ai.provider.ProviderTests.expect;
+import static io.logicgraph.worker.ai.provider.ProviderTests.failure;
+import static io.logicgraph.worker.ai.provider.ProviderTests.lastRequest;
+import static io.logicgraph.worker.ai.provider.ProviderTests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,8 +14,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
-import io.logicgraph.model.message.Json;
-import io.logicgraph.worker.ai.AiConfig;
 import io.logicgraph.worker.ai.messaging.AiTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,13 +21,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.Consumer;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +30,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(AiTestResource.class)
 class OpenAiProviderTest {
-  private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
   @Inject Vertx vertx;
 
   @ConfigProperty(name = "worker-ai.openai.base-url")
@@ -58,9 +55,8 @@ class OpenAiProviderTest {
     assertThat(completion.promptTokens()).isEqualTo(8);
     assertThat(completion.completionTokens()).isEqualTo(6);
 
-    JsonNode seen = lastRequest();
+    JsonNode seen = lastRequest(baseUrl, "/v1/chat/completions");
     assertThat(seen.get("method").asText()).isEqualTo("POST");
-    assertThat(seen.get("path").asText()).isEqualTo("/v1/chat/completions");
     assertThat(seen.get("content_type").asText()).isEqualTo("application/json");
     assertThat(seen.get("authorization").asText()).isEqualTo("Bearer sk-…cdef");
     assertThat(seen.get("body").toString())
@@ -102,7 +98,7 @@ class OpenAiProviderTest {
         true,
         e -> {
           assertThat(e.status()).isEqualTo("timeout");
-          assertThat(e.getMessage()).contains("800 ms");
+          assertThat(e.getMessage()).isEqualTo("openai did not answer within 800 ms");
         });
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
   }
@@ -157,7 +153,13 @@ class OpenAiProviderTest {
                     .await()
                     .atMost(TIMEOUT))
         .isInstanceOfSatisfying(
-            LogicGraphException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.E004));
+            LogicGraphException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.E004);
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.getMessage())
+                  .isEqualTo("provider openai is not configured (set OPENAI_API_KEY)");
+            });
   }
 
   @Test
@@ -195,34 +197,8 @@ class OpenAiProviderTest {
                 guarded.complete(request("gpt-4o-mini"), TIMEOUT).await().atMost(TIMEOUT) != null);
   }
 
-  private static ProviderException failure(LlmProvider provider, String model) {
-    try {
-      provider.complete(request(model), TIMEOUT).await().atMost(TIMEOUT);
-    } catch (ProviderException e) {
-      assertThat(e.retryable()).isTrue();
-      return e;
-    }
-    throw new AssertionError("expected a failure from " + model);
-  }
-
   private Completion complete(ChatRequest request) {
-    return provider.complete(request, TIMEOUT).await().atMost(TIMEOUT.plusSeconds(5));
-  }
-
-  private static ChatRequest request(String model) {
-    return new ChatRequest(model, null, "hello there", null, null);
-  }
-
-  private static void expect(
-      ThrowingCallable call, boolean retryable, Consumer<ProviderException> more) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            ProviderException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.E008);
-              assertThat(e.retryable()).as(e.getMessage()).isEqualTo(retryable);
-              more.accept(e);
-            });
+    return ProviderTests.complete(provider, request);
   }
 
   private OpenAiProvider provider(String url, String key) {
@@ -230,54 +206,7 @@ class OpenAiProviderTest {
         WebClient.create(vertx, new WebClientOptions().setConnectTimeout(2000)),
         url,
         key,
-        "gpt-4o-mini");
-  }
-
-  private JsonNode lastRequest() throws Exception {
-    String root = URI.create(baseUrl).resolve("/emulator/last-request").toString();
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create(root)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    return Json.MAPPER.readTree(response.body());
-  }
-
-  private static AiConfig.CircuitBreaker breaker(int volume, Duration delay) {
-    return new AiConfig.CircuitBreaker() {
-      @Override
-      public int requestVolumeThreshold() {
-        return volume;
-      }
-
-      @Override
-      public double failureRatio() {
-        return 0.5;
-      }
-
-      @Override
-      public Duration delay() {
-        return delay;
-      }
-
-      @Override
-      public int successThreshold() {
-        return 1;
-      }
-    };
-  }
-
-  private static AiConfig.Bulkhead bulkhead(int limit, int queue) {
-    return new AiConfig.Bulkhead() {
-      @Override
-      public int limit() {
-        return limit;
-      }
-
-      @Override
-      public int queueSize() {
-        return queue;
-      }
-    };
+        "gpt-4o-mini",
+        Duration.ofSeconds(60));
   }
 }
