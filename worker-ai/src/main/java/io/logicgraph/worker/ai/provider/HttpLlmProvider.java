@@ -169,10 +169,12 @@ public abstract class HttpLlmProvider implements LlmProvider {
     }
     String message = name + " answered " + status + ": " + providerMessage(response.bodyAsString());
     String retryAfter = response.getHeader("Retry-After");
-    String wait =
-        retryAfter == null || retryAfter.isBlank()
-            ? ""
-            : "; Retry-After: " + redact(retryAfter.trim()) + " s";
+    String wait = "";
+    if (retryAfter != null && !retryAfter.isBlank()) {
+      // Seconds, or an HTTP date as sent.
+      String value = redact(retryAfter.trim());
+      wait = "; Retry-After: " + value + (value.matches("\\d+(\\.\\d+)?") ? " s" : "");
+    }
     if (status == 429) {
       throw new ProviderException("429", message, true, "rate limited by the provider" + wait);
     }
