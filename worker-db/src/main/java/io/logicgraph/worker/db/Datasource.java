@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /**
  * One operator-configured datasource, open for the life of the worker. One implementation per
- * database kind (postgres now; mysql, redis and mongo follow the same contract).
+ * database kind: postgres, mysql (also MariaDB), redis, mongo.
  */
 public interface Datasource {
   DatasourceSettings settings();

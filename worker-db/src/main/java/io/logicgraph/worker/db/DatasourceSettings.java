@@ -1,6 +1,10 @@
 package io.logicgraph.worker.db;
 
+import io.logicgraph.model.error.ErrorCode;
+import io.logicgraph.model.error.LogicGraphException;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +27,11 @@ public record DatasourceSettings(String name, String kind, URI url, int poolSize
           "mariadb", "mysql",
           "redis", "redis",
           "rediss", "redis",
-          "mongodb", "mongo");
+          "mongodb", "mongo",
+          "mongodb+srv", "mongo");
+
+  /** Part of an attempt's remaining time kept for publishing its result after the database call. */
+  public static final Duration DEADLINE_MARGIN = Duration.ofMillis(200);
 
   /**
    * All datasources: environment variables {@code DATASOURCE_<NAME>_URL} (plus optional {@code
@@ -98,6 +106,24 @@ public record DatasourceSettings(String name, String kind, URI url, int poolSize
     }
   }
 
+  /**
+   * The time limit in ms of one database call of an attempt: the datasource's limit, lowered to end
+   * {@link #DEADLINE_MARGIN} before the attempt's deadline.
+   *
+   * @throws LogicGraphException E005 (retryable) when no time is left
+   */
+  public long budgetMs(Instant deadline) {
+    long left = Duration.between(Instant.now(), deadline).minus(DEADLINE_MARGIN).toMillis();
+    if (left <= 0) {
+      throw new LogicGraphException(
+          ErrorCode.E005,
+          "no time left before the attempt's deadline to call datasource '" + name + "'",
+          true,
+          "raise the node's timeout_ms");
+    }
+    return Math.min(timeoutMs, left);
+  }
+
   /** The password in the URL, if any (to keep it out of messages). */
   String password() {
     String userInfo = url.getUserInfo();
@@ -120,6 +146,15 @@ public record DatasourceSettings(String name, String kind, URI url, int poolSize
     return out;
   }
 
+  /** Host and port; a multi-host authority (MongoDB replica sets) as written, minus credentials. */
+  private String where() {
+    if (url.getHost() != null) {
+      return url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "");
+    }
+    String authority = url.getRawAuthority() == null ? "" : url.getRawAuthority();
+    return authority.substring(authority.lastIndexOf('@') + 1);
+  }
+
   /** Where the datasource is, without credentials. */
   @Override
   public String toString() {
@@ -127,8 +162,7 @@ public record DatasourceSettings(String name, String kind, URI url, int poolSize
         + " ("
         + kind
         + " "
-        + url.getHost()
-        + (url.getPort() > 0 ? ":" + url.getPort() : "")
+        + where()
         + (url.getPath() == null ? "" : url.getPath())
         + ", pool "
         + poolSize

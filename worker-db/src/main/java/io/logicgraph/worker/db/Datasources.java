@@ -2,6 +2,9 @@ package io.logicgraph.worker.db;
 
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.worker.db.mongo.MongoDatasource;
+import io.logicgraph.worker.db.redis.RedisDatasource;
+import io.logicgraph.worker.db.sql.MySqlDatasource;
 import io.logicgraph.worker.db.sql.PostgresDatasource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -46,13 +49,17 @@ public class Datasources {
             });
   }
 
-  /** A new database kind adds its case here. */
+  /** A new database kind adds its case here (and its URL scheme in DatasourceSettings). */
   private Datasource open(DatasourceSettings ds, Vertx vertx, WorkerConfig worker) {
+    int waitQueue = 4 * worker.concurrency();
     return switch (ds.kind()) {
       case "postgres" ->
-          new PostgresDatasource(
-              ds, vertx, config.maxRows(), config.connectTimeoutMs(), 4 * worker.concurrency());
-      default -> new UnsupportedDatasource(ds);
+          new PostgresDatasource(ds, vertx, config.maxRows(), config.connectTimeoutMs(), waitQueue);
+      case "mysql" ->
+          new MySqlDatasource(ds, vertx, config.maxRows(), config.connectTimeoutMs(), waitQueue);
+      case "redis" -> new RedisDatasource(ds, vertx, config.connectTimeoutMs(), waitQueue);
+      case "mongo" -> new MongoDatasource(ds, config.maxRows(), config.connectTimeoutMs());
+      default -> throw new IllegalStateException("no datasource class for kind " + ds.kind());
     };
   }
 

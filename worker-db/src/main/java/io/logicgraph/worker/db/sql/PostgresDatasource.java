@@ -1,12 +1,8 @@
 package io.logicgraph.worker.db.sql;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
-import io.logicgraph.model.graph.NodeDefinition;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.worker.db.Datasource;
 import io.logicgraph.worker.db.DatasourceSettings;
@@ -24,6 +20,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -34,9 +31,6 @@ import java.util.concurrent.TimeoutException;
  * lands in memory.
  */
 public final class PostgresDatasource implements Datasource {
-  /** Part of the remaining deadline kept for publishing the result after the statement. */
-  private static final Duration DEADLINE_MARGIN = Duration.ofMillis(200);
-
   private final DatasourceSettings settings;
   private final Pool pool;
   private final int defaultMaxRows;
@@ -76,24 +70,22 @@ public final class PostgresDatasource implements Datasource {
 
   @Override
   public Uni<ObjectNode> execute(NodeTask task, Instant deadline) {
-    String nodeId = task.nodeId();
-    NodeDefinition node = task.node();
-    String sql = node.text("query");
-    if (sql == null || sql.isBlank()) {
-      return Uni.createFrom()
-          .failure(
-              new LogicGraphException(
-                  ErrorCode.E004, "node '" + nodeId + "' has no query", false, null));
-    }
-    List<Object> values = SqlParameters.bind(nodeId, node.field("params"), task.context());
-    int maxRows = maxRows(nodeId, node.field("max_rows"));
-    long timeoutMs = statementTimeoutMs(deadline);
+    SqlStatement statement = SqlStatement.read(task, defaultMaxRows, i -> "$" + i);
+    List<Object> values = new ArrayList<>();
+    statement.params().forEach(value -> values.add(SqlParameters.toDriverValue(value)));
+    long timeoutMs = settings.budgetMs(deadline);
     return pool.withTransaction(
-            connection -> run(connection, sql, Tuple.from(values), maxRows, timeoutMs))
+            connection ->
+                run(
+                    connection,
+                    statement.sql(),
+                    Tuple.from(values),
+                    statement.maxRows(),
+                    timeoutMs))
         .ifNoItem()
-        .after(Duration.ofMillis(timeoutMs).plus(DEADLINE_MARGIN))
+        .after(Duration.ofMillis(timeoutMs).plus(DatasourceSettings.DEADLINE_MARGIN))
         .failWith(() -> timeout(timeoutMs))
-        .map(read -> output(nodeId, read, maxRows))
+        .map(read -> output(statement, read))
         .onFailure(e -> !(e instanceof LogicGraphException))
         .transform(e -> classify(e, timeoutMs));
   }
@@ -112,49 +104,14 @@ public final class PostgresDatasource implements Datasource {
             });
   }
 
-  private static ObjectNode output(String nodeId, RowSet<Row> read, int maxRows) {
-    ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+  private static ObjectNode output(SqlStatement statement, RowSet<Row> read) {
+    List<ObjectNode> rows = new ArrayList<>();
     for (Row row : read) {
-      if (rows.size() == maxRows) {
-        break;
-      }
       rows.add(PgRows.toJson(row.getDelegate()));
     }
-    boolean returnsRows = read.columnsNames() != null && !read.columnsNames().isEmpty();
-    ObjectNode output = JsonNodeFactory.instance.objectNode();
-    output.set(nodeId + "_result", rows);
     // A statement without result columns (INSERT/UPDATE/DELETE) counts the rows it changed.
-    output.put(nodeId + "_count", returnsRows ? rows.size() : read.rowCount());
-    if (read.size() > maxRows) {
-      output.put(nodeId + "_truncated", true);
-    }
-    return output;
-  }
-
-  private int maxRows(String nodeId, JsonNode configured) {
-    if (configured == null || configured.isNull()) {
-      return defaultMaxRows;
-    }
-    if (!configured.canConvertToInt() || configured.intValue() < 1) {
-      throw new LogicGraphException(
-          ErrorCode.E004,
-          "max_rows of node '" + nodeId + "' must be a positive integer",
-          false,
-          null);
-    }
-    return configured.intValue();
-  }
-
-  private long statementTimeoutMs(Instant deadline) {
-    long left = Duration.between(Instant.now(), deadline).minus(DEADLINE_MARGIN).toMillis();
-    if (left <= 0) {
-      throw new LogicGraphException(
-          ErrorCode.E005,
-          "no time left before the attempt's deadline to run the statement",
-          true,
-          "raise the node's timeout_ms");
-    }
-    return Math.min(settings.timeoutMs(), left);
+    boolean returnsRows = read.columnsNames() != null && !read.columnsNames().isEmpty();
+    return statement.output(rows, returnsRows, read.rowCount());
   }
 
   private LogicGraphException timeout(long timeoutMs) {

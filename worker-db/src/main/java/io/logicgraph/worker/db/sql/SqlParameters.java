@@ -8,20 +8,38 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
- * Turns a SQL node's {@code params} (context paths, bound positionally as $1..$n) into values for
- * the driver. SQL text never receives context values: only bound parameters do.
+ * Turns a SQL node's {@code params} (context paths, bound positionally: {@code $1..$n} in
+ * PostgreSQL, {@code ?} in MySQL) into values for the driver. SQL text never receives context
+ * values: only bound parameters do.
  */
 public final class SqlParameters {
   private SqlParameters() {}
 
   /**
-   * The values of the node's parameters, in order. A path absent from the context fails the node
-   * with E010 naming it (never silently dropped); a path present with JSON null binds SQL NULL.
+   * The values of the node's parameters for PostgreSQL ({@code $1..$n}), in order, as driver values
+   * (see {@link #toDriverValue}).
    */
   public static List<Object> bind(String nodeId, JsonNode params, JsonNode context) {
     List<Object> values = new ArrayList<>();
+    for (JsonNode value : resolve(nodeId, params, context, i -> "$" + i)) {
+      values.add(toDriverValue(value));
+    }
+    return values;
+  }
+
+  /**
+   * The context values of the node's parameters, in order. A path absent from the context fails the
+   * node with E010 naming it (never silently dropped); a path present with JSON null yields JSON
+   * null (SQL NULL).
+   *
+   * @param placeholder how the query writes the i-th parameter (1-based), for messages
+   */
+  public static List<JsonNode> resolve(
+      String nodeId, JsonNode params, JsonNode context, IntFunction<String> placeholder) {
+    List<JsonNode> values = new ArrayList<>();
     if (params == null || params.isNull()) {
       return values;
     }
@@ -37,7 +55,11 @@ public final class SqlParameters {
       if (!param.isTextual() || param.asText().isBlank()) {
         throw new LogicGraphException(
             ErrorCode.E004,
-            "parameter $" + (i + 1) + " of node '" + nodeId + "' is not a context path",
+            "parameter "
+                + placeholder.apply(i + 1)
+                + " of node '"
+                + nodeId
+                + "' is not a context path",
             false,
             "params name context paths, e.g. [product_id, order.lines.0.sku]");
       }
@@ -46,8 +68,8 @@ public final class SqlParameters {
       if (value.isMissingNode()) {
         throw new LogicGraphException(
             ErrorCode.E010,
-            "SQL parameter $"
-                + (i + 1)
+            "SQL parameter "
+                + placeholder.apply(i + 1)
                 + " of node '"
                 + nodeId
                 + "': context path '"
@@ -56,7 +78,7 @@ public final class SqlParameters {
             false,
             "put '" + path + "' in the execution input or let an upstream node write it");
       }
-      values.add(toDriverValue(value));
+      values.add(value);
     }
     return values;
   }
