@@ -11,9 +11,12 @@ import io.logicgraph.model.graph.ExecutionStatus;
 import io.logicgraph.model.graph.NodeDefinition;
 import io.logicgraph.model.graph.NodeStatus;
 import io.logicgraph.model.graph.OnError;
+import io.logicgraph.model.graph.RetryPolicy;
+import io.logicgraph.model.message.ExecutionEventType;
 import io.logicgraph.model.message.NodeOutcome;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.orchestrator.ExecutionNotifier.Event;
 import io.logicgraph.orchestrator.engine.ExecutionPlanner;
 import io.logicgraph.orchestrator.engine.NodeState;
 import io.logicgraph.orchestrator.engine.Plan;
@@ -28,8 +31,10 @@ import io.logicgraph.orchestrator.state.NodeRow;
 import io.logicgraph.orchestrator.state.QueuedAttempt;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,18 +43,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Advances executions. Every step (a start request, a node result, a reconciler pass) runs the same
- * way, which is what makes redelivery harmless:
+ * Advances executions. Every step (a start, cancel or retry request, a node result, a reconciler
+ * pass) runs the same way, which is what makes redelivery harmless:
  *
  * <ol>
  *   <li>in one PostgreSQL transaction, with the execution row locked (so replicas take turns on one
- *       execution and a join is decided once): apply the result if it belongs to the node's current
- *       in-flight attempt and was not applied before ({@code node_attempts} is keyed by {@code
- *       (execution_id, node_id, attempt)}), plan, and record the newly queued attempts;
- *   <li>publish their tasks and wait for the broker's confirms;
- *   <li>record them as dispatched.
+ *       execution and a join is decided once): apply the request or the result — a result only if
+ *       it belongs to the node's current in-flight attempt and was not applied before ({@code
+ *       node_attempts} is keyed by {@code (execution_id, node_id, attempt)}) — plan, and record the
+ *       newly queued attempts;
+ *   <li>publish the step's progress events, then its tasks, and wait for the broker's confirms;
+ *   <li>record the tasks as dispatched.
  * </ol>
  *
  * The caller acknowledges the triggering message only after the returned Uni completes. A crash
@@ -64,30 +71,37 @@ public class Advancer {
   private final ExecutionStore store;
   private final Definitions definitions;
   private final TaskDispatcher dispatcher;
-  private final ExecutionEvents events;
+  private final ExecutionNotifier notifier;
   private final HotState hot;
   private final QueueMetrics queueMetrics;
+  private final Vertx vertx;
   private final OrchestratorConfig config;
 
   public Advancer(
       ExecutionStore store,
       Definitions definitions,
       TaskDispatcher dispatcher,
-      ExecutionEvents events,
+      ExecutionNotifier notifier,
       HotState hot,
       QueueMetrics queueMetrics,
+      Vertx vertx,
       OrchestratorConfig config) {
-    this.queueMetrics = queueMetrics;
     this.store = store;
     this.definitions = definitions;
-    this.hot = hot;
     this.dispatcher = dispatcher;
-    this.events = events;
+    this.notifier = notifier;
+    this.hot = hot;
+    this.queueMetrics = queueMetrics;
+    this.vertx = vertx;
     this.config = config;
   }
 
-  /** Starts an execution (or does nothing if it already started). */
-  public Uni<Void> start(UUID executionId) {
+  /**
+   * Acts on an execution request: start, cancel or re-run. Cancel and re-run requests are stored on
+   * the execution row by the gateway before it sends the message, so every kind is handled by the
+   * same step (which also serves a request whose message was lost).
+   */
+  public Uni<Void> request(UUID executionId) {
     return advance(executionId, null, false);
   }
 
@@ -104,22 +118,42 @@ public class Advancer {
   private Uni<Void> advance(UUID executionId, NodeResult result, boolean sweep) {
     return store
         .inTransaction(tx -> step(tx, executionId, result, sweep))
+        .chain(outcome -> afterCommit(executionId, outcome));
+  }
+
+  private Uni<Void> afterCommit(UUID executionId, StepOutcome outcome) {
+    outcome.wakeUps().forEach(at -> wakeUpAt(executionId, at));
+    // Events go out before the tasks: a node's "queued" is on the stream before any worker can
+    // answer it, so a reader sees each node's events in causal order.
+    return notifier
+        .publish(executionId, outcome.events())
+        .chain(() -> dispatcher.publish(outcome.tasks()))
+        .chain(() -> store.markDispatched(executionId, outcome.attempts()))
         .chain(
-            outcome ->
-                dispatcher
-                    .publish(outcome.tasks())
-                    .chain(() -> store.markDispatched(executionId, outcome.attempts()))
-                    .chain(
-                        () ->
-                            outcome.finished() == null
-                                ? hot.remember(executionId, outcome.remember())
-                                : hot.forget(executionId))
-                    .chain(
-                        () ->
-                            outcome.finished() == null
-                                ? Uni.createFrom().voidItem()
-                                : events.finished(
-                                    executionId, outcome.finished(), outcome.createdAt())));
+            () ->
+                outcome.finished() == null
+                    ? hot.remember(executionId, outcome.remember())
+                    : hot.forget(executionId))
+        .chain(
+            () ->
+                outcome.finished() == null
+                    ? Uni.createFrom().voidItem()
+                    : notifier.finished(executionId, outcome.finished(), outcome.createdAt()));
+  }
+
+  /**
+   * Runs the execution's next step when a retry's backoff ends (the reconciler is the backstop).
+   */
+  private void wakeUpAt(UUID executionId, Instant at) {
+    long delay = Math.max(1, Duration.between(Instant.now(), at).toMillis());
+    vertx.setTimer(
+        delay,
+        id ->
+            reconcile(executionId)
+                .subscribe()
+                .with(
+                    ignored -> {},
+                    e -> Log.debugf("backoff wake-up of %s failed: %s", executionId, e)));
   }
 
   private Uni<StepOutcome> step(
@@ -154,16 +188,44 @@ public class Advancer {
         .map(
             ignored ->
                 new StepOutcome(
-                    List.of(), Map.of(), Map.of(), ExecutionStatus.FAILED, execution.createdAt()));
+                    List.of(),
+                    Map.of(),
+                    Map.of(),
+                    List.of(
+                        Event.execution(ExecutionEventType.EXECUTION_FINISHED, "failed", error)),
+                    List.of(),
+                    ExecutionStatus.FAILED,
+                    execution.createdAt()));
   }
 
   private Uni<StepOutcome> step(SqlConnection tx, Step step, NodeResult result, boolean sweep) {
     UUID id = step.execution.id();
-    Uni<Void> started =
-        step.status == ExecutionStatus.PENDING
-            ? store.start(tx, id, step.dag).invoke(() -> step.status = ExecutionStatus.RUNNING)
+    Uni<Void> reopened =
+        step.execution.retryPending()
+            ? store
+                .reopen(tx, id)
+                .invoke(
+                    () -> {
+                      step.status = ExecutionStatus.RUNNING;
+                      step.events.add(
+                          Event.execution(ExecutionEventType.EXECUTION_RETRIED, "running", null));
+                    })
             : Uni.createFrom().voidItem();
-    return started
+    return reopened
+        .chain(
+            () -> {
+              if (step.status != ExecutionStatus.PENDING) {
+                return Uni.createFrom().voidItem();
+              }
+              return store
+                  .start(tx, id, step.dag)
+                  .invoke(
+                      () -> {
+                        step.status = ExecutionStatus.RUNNING;
+                        step.events.add(
+                            Event.execution(ExecutionEventType.EXECUTION_STARTED, "running", null));
+                      });
+            })
         .chain(() -> store.loadNodes(tx, id))
         .invoke(step.nodes::putAll)
         .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
@@ -185,7 +247,7 @@ public class Advancer {
     return hot.outputs(id, wanted)
         .chain(
             found -> {
-              found.forEach((nodeId, output) -> step.fill(nodeId, output));
+              found.forEach(step::fill);
               List<String> missing =
                   wanted.keySet().stream().filter(n -> !found.containsKey(n)).toList();
               return store
@@ -255,7 +317,12 @@ public class Advancer {
                 ObjectNode output = result.output() == null ? JSON.objectNode() : result.output();
                 return store
                     .finishNode(tx, result, NodeStatus.COMPLETED, output)
-                    .invoke(() -> step.update(row, NodeStatus.COMPLETED, output, null));
+                    .invoke(
+                        () -> {
+                          step.update(row, NodeStatus.COMPLETED, output, null);
+                          step.nodeEvent(
+                              ExecutionEventType.NODE_COMPLETED, row, NodeStatus.COMPLETED, null);
+                        });
               }
               NodeError error =
                   result.error() != null
@@ -266,7 +333,10 @@ public class Advancer {
             });
   }
 
-  /** A failed attempt: retried when the policy allows, else the node fails. */
+  /**
+   * A failed attempt: retried (after the policy's backoff) when the error is retryable, attempts
+   * remain and the execution still runs; else the node fails.
+   */
   private Uni<Void> failAttempt(
       SqlConnection tx,
       Step step,
@@ -275,10 +345,17 @@ public class Advancer {
       NodeError error,
       NodeResult result) {
     UUID id = step.execution.id();
-    if (error.retryable() && row.attempt() < allowedAttempts(node, error)) {
+    if (error.retryable()
+        && !step.status.isTerminal()
+        && row.attempt() < allowedAttempts(node, error)) {
+      long backoff = backoffMs(node.retryOrDefault(), row.attempt(), error);
       return store
-          .resetForRetry(tx, id, row.nodeId(), error)
-          .invoke(() -> step.update(row, NodeStatus.PENDING, null, error));
+          .resetForRetry(tx, id, row.nodeId(), error, backoff)
+          .invoke(
+              () -> {
+                step.update(row, NodeStatus.PENDING, null, error);
+                step.nodeEvent(ExecutionEventType.NODE_RETRYING, row, NodeStatus.PENDING, error);
+              });
     }
     ObjectNode output =
         node.onErrorOrDefault() == OnError.CONTINUE
@@ -288,7 +365,11 @@ public class Advancer {
         result != null
             ? store.finishNode(tx, result, NodeStatus.FAILED, output)
             : store.failNode(tx, id, row.nodeId(), error);
-    return stored.invoke(() -> step.update(row, NodeStatus.FAILED, output, error));
+    return stored.invoke(
+        () -> {
+          step.update(row, NodeStatus.FAILED, output, error);
+          step.nodeEvent(ExecutionEventType.NODE_FAILED, row, NodeStatus.FAILED, error);
+        });
   }
 
   private int allowedAttempts(NodeDefinition node, NodeError error) {
@@ -296,80 +377,85 @@ public class Advancer {
     return error.code() == ErrorCode.E005 ? policy + config.lostTaskRedispatches() : policy;
   }
 
+  /**
+   * Exponential backoff with equal jitter: half the delay fixed, half random, so retries of many
+   * executions failing together spread out. A provider's Retry-After hint is not parsed here;
+   * {@code backoff_ms} should cover it.
+   */
+  static long backoffMs(RetryPolicy policy, int failedAttempt, NodeError error) {
+    if (policy.maxAttempts() <= 1 || policy.backoffMs() <= 0) {
+      return 0;
+    }
+    double exponential =
+        policy.backoffMs() * Math.pow(Math.max(1.0, policy.multiplier()), failedAttempt - 1);
+    long cap = policy.maxBackoffMs() > 0 ? policy.maxBackoffMs() : Long.MAX_VALUE;
+    long delay = (long) Math.min(exponential, cap);
+    return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+  }
+
   private Uni<Void> sweep(SqlConnection tx, Step step) {
     Instant now = step.execution.now();
-    if (step.status.isTerminal()) {
-      return Uni.createFrom().voidItem();
-    }
-    if (step.execution.deadlineAt() != null && now.isAfter(step.execution.deadlineAt())) {
+    if (step.status == ExecutionStatus.RUNNING
+        && step.execution.deadlineAt() != null
+        && now.isAfter(step.execution.deadlineAt())) {
       step.deadlinePassed = true;
       return Uni.createFrom().voidItem();
     }
     Uni<Void> chain = Uni.createFrom().voidItem();
     for (NodeRow row : List.copyOf(step.nodes.values())) {
       if (row.status().isInFlight() && row.deadlineAt() != null && now.isAfter(row.deadlineAt())) {
-        NodeDefinition node = step.dag.graph().node(row.nodeId());
-        NodeError error =
-            NodeError.retryable(
-                ErrorCode.E005,
-                row.nodeId(),
-                "attempt " + row.attempt() + " passed its deadline without a result",
-                "raise timeout_ms if the node needs longer; check the worker pool's health");
-        chain =
-            chain
-                .chain(
-                    () ->
-                        store.recordAttempt(
-                            tx,
-                            step.execution.id(),
-                            row.nodeId(),
-                            row.attempt(),
-                            "timed_out",
-                            error,
-                            null,
-                            null,
-                            null))
-                .chain(
-                    first ->
-                        first
-                            ? failAttempt(tx, step, row, node, error, null)
-                            : Uni.createFrom().voidItem());
-      } else if (row.status() == NodeStatus.QUEUED
+        chain = chain.chain(() -> expire(tx, step, row));
+      } else if (step.status == ExecutionStatus.RUNNING
+          && row.status() == NodeStatus.QUEUED
           && row.dispatchedAt() == null
-          && row.queuedAt() != null
-          && row.queuedAt().plus(config.dispatchGrace()).isBefore(now)) {
+          && (row.notBefore() != null
+              ? !row.notBefore().isAfter(now)
+              : row.queuedAt() != null
+                  && row.queuedAt().plus(config.dispatchGrace()).isBefore(now))) {
         step.republish.add(row.nodeId());
       }
     }
     return chain;
   }
 
+  /** An attempt passed its deadline without a result: retried or failed (E005). */
+  private Uni<Void> expire(SqlConnection tx, Step step, NodeRow row) {
+    NodeDefinition node = step.dag.graph().node(row.nodeId());
+    NodeError error =
+        NodeError.retryable(
+            ErrorCode.E005,
+            row.nodeId(),
+            "attempt " + row.attempt() + " passed its deadline without a result",
+            "raise timeout_ms if the node needs longer; check the worker pool's health");
+    return store
+        .recordAttempt(
+            tx,
+            step.execution.id(),
+            row.nodeId(),
+            row.attempt(),
+            "timed_out",
+            error,
+            null,
+            null,
+            null)
+        .chain(
+            first -> {
+              if (!first) {
+                return Uni.createFrom().voidItem();
+              }
+              if (step.status.isTerminal()) {
+                // Nothing will run again in an execution that is over: the attempt is just closed.
+                return store
+                    .setStatus(tx, step.execution.id(), List.of(row.nodeId()), NodeStatus.CANCELLED)
+                    .invoke(() -> step.update(row, NodeStatus.CANCELLED, null, error));
+              }
+              return failAttempt(tx, step, row, node, error, null);
+            });
+  }
+
   private Uni<StepOutcome> planAndRecord(SqlConnection tx, Step step) {
     UUID id = step.execution.id();
-    Plan plan;
-    if (step.deadlinePassed) {
-      List<String> open =
-          step.nodes.values().stream()
-              .filter(n -> !n.status().isTerminal())
-              .map(NodeRow::nodeId)
-              .toList();
-      plan =
-          new Plan(
-              List.of(),
-              List.of(),
-              open,
-              ExecutionStatus.FAILED,
-              NodeError.permanent(
-                  ErrorCode.E005,
-                  null,
-                  "the execution passed its deadline of " + step.execution.deadlineAt(),
-                  "raise the execution timeout or make its nodes faster"),
-              null);
-    } else {
-      Map<String, NodeState> states = new LinkedHashMap<>();
-      step.nodes.forEach((nodeId, row) -> states.put(nodeId, row.toState()));
-      plan = ExecutionPlanner.plan(step.dag, step.execution.input(), states, step.status);
-    }
+    Plan plan = plan(step);
     List<Long> timeouts =
         plan.toQueue().stream().map(nodeId -> timeoutMs(step.dag.graph().node(nodeId))).toList();
     return store
@@ -388,13 +474,51 @@ public class Advancer {
         .map(queued -> outcome(step, plan, queued));
   }
 
+  private Plan plan(Step step) {
+    if (step.status == ExecutionStatus.RUNNING && step.execution.cancelPending()) {
+      List<String> pending = step.idsWithStatus(NodeStatus.PENDING);
+      return new Plan(List.of(), List.of(), pending, ExecutionStatus.CANCELLED, null, null);
+    }
+    if (step.deadlinePassed) {
+      List<String> open =
+          step.nodes.values().stream()
+              .filter(n -> !n.status().isTerminal())
+              .map(NodeRow::nodeId)
+              .toList();
+      return new Plan(
+          List.of(),
+          List.of(),
+          open,
+          ExecutionStatus.FAILED,
+          NodeError.permanent(
+              ErrorCode.E005,
+              null,
+              "the execution passed its deadline of " + step.execution.deadlineAt(),
+              "raise the execution timeout or make its nodes faster"),
+          null);
+    }
+    Map<String, NodeState> states = new LinkedHashMap<>();
+    step.nodes.forEach((nodeId, row) -> states.put(nodeId, row.toState()));
+    return ExecutionPlanner.plan(step.dag, step.execution.input(), states, step.status);
+  }
+
   private StepOutcome outcome(Step step, Plan plan, Map<String, QueuedAttempt> queued) {
     List<NodeTask> tasks = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    if (!plan.isTerminal() && !step.status.isTerminal()) {
+    List<Instant> wakeUps = new ArrayList<>();
+    Instant now = step.execution.now();
+    boolean live = !plan.isTerminal() && !step.status.isTerminal();
+    if (live) {
       Map<String, ObjectNode> outputs = step.outputs();
       queued.forEach(
           (nodeId, attempt) -> {
+            step.events.add(
+                Event.node(
+                    ExecutionEventType.NODE_QUEUED, nodeId, attempt.attempt(), "queued", null));
+            if (attempt.notBefore() != null && attempt.notBefore().isAfter(now)) {
+              wakeUps.add(attempt.notBefore());
+              return;
+            }
             tasks.add(task(step, outputs, nodeId, attempt.attempt(), attempt.deadline()));
             attempts.put(nodeId, attempt.attempt());
           });
@@ -406,11 +530,24 @@ public class Advancer {
         }
       }
     }
-    boolean live = !plan.isTerminal() && !step.status.isTerminal();
+    for (String nodeId : plan.toSkip()) {
+      step.events.add(Event.node(ExecutionEventType.NODE_SKIPPED, nodeId, null, "skipped", null));
+    }
+    for (String nodeId : plan.toCancel()) {
+      step.events.add(
+          Event.node(ExecutionEventType.NODE_CANCELLED, nodeId, null, "cancelled", null));
+    }
+    if (plan.isTerminal()) {
+      step.events.add(
+          Event.execution(
+              ExecutionEventType.EXECUTION_FINISHED, plan.terminalStatus().wire(), plan.error()));
+    }
     return new StepOutcome(
         tasks,
         attempts,
         live ? step.remember : Map.of(),
+        step.events,
+        wakeUps,
         plan.terminalStatus(),
         step.execution.createdAt());
   }
@@ -451,6 +588,7 @@ public class Advancer {
     final Map<String, NodeRow> nodes = new LinkedHashMap<>();
     final Set<String> republish = new LinkedHashSet<>();
     final Map<String, AttemptOutput> remember = new LinkedHashMap<>();
+    final List<Event> events = new ArrayList<>();
     ExecutionStatus status;
     boolean deadlinePassed;
 
@@ -472,18 +610,30 @@ public class Advancer {
               error,
               row.queuedAt(),
               row.dispatchedAt(),
-              row.deadlineAt()));
+              row.deadlineAt(),
+              row.notBefore()));
       if (output != null) {
         remember.put(row.nodeId(), new AttemptOutput(row.attempt(), output));
       }
+    }
+
+    void nodeEvent(ExecutionEventType type, NodeRow row, NodeStatus status, NodeError error) {
+      events.add(Event.node(type, row.nodeId(), row.attempt(), status.wire(), error));
     }
 
     void fill(String nodeId, ObjectNode output) {
       nodes.computeIfPresent(nodeId, (id, row) -> row.withOutput(output));
     }
 
-    /** The node itself (a queued retry) and its children that are queued but unconfirmed. */
-    void republishUndispatched(String nodeId, java.time.Duration grace) {
+    List<String> idsWithStatus(NodeStatus wanted) {
+      return nodes.values().stream()
+          .filter(n -> n.status() == wanted)
+          .map(NodeRow::nodeId)
+          .toList();
+    }
+
+    /** The node itself (a queued retry) and its children, queued but unconfirmed for too long. */
+    void republishUndispatched(String nodeId, Duration grace) {
       List<String> candidates = new ArrayList<>(dag.children(nodeId));
       candidates.add(nodeId);
       for (String candidate : candidates) {
@@ -492,7 +642,8 @@ public class Advancer {
             && row.status() == NodeStatus.QUEUED
             && row.dispatchedAt() == null
             && row.queuedAt() != null
-            && row.queuedAt().plus(grace).isBefore(execution.now())) {
+            && row.queuedAt().plus(grace).isBefore(execution.now())
+            && (row.notBefore() == null || !row.notBefore().isAfter(execution.now()))) {
           republish.add(candidate);
         }
       }
@@ -515,9 +666,11 @@ public class Advancer {
       List<NodeTask> tasks,
       Map<String, Integer> attempts,
       Map<String, AttemptOutput> remember,
+      List<Event> events,
+      List<Instant> wakeUps,
       ExecutionStatus finished,
       Instant createdAt) {
     static final StepOutcome NONE =
-        new StepOutcome(List.of(), Map.of(), Map.of(), null, Instant.EPOCH);
+        new StepOutcome(List.of(), Map.of(), Map.of(), List.of(), List.of(), null, Instant.EPOCH);
   }
 }

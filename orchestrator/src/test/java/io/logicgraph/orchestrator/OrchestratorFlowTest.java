@@ -13,6 +13,8 @@ import io.logicgraph.model.graph.GraphFormat;
 import io.logicgraph.model.graph.GraphLimits;
 import io.logicgraph.model.graph.GraphLoader;
 import io.logicgraph.model.graph.ValidationReport;
+import io.logicgraph.model.message.ExecutionCommand;
+import io.logicgraph.model.message.ExecutionEvents;
 import io.logicgraph.model.message.ExecutionRequest;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeResult;
@@ -253,6 +255,208 @@ class OrchestratorFlowTest {
                   .contains("queue_age_seconds{queue_name=\"node.db.tasks\"")
                   .contains("queue_processing_rate{queue_name=\"results.aggregation\"");
             });
+  }
+
+  @Test
+  void retryableFailureIsRetriedAfterBackoffUntilItSucceeds() throws Exception {
+    Map<Integer, Instant> received = new ConcurrentHashMap<>();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              received.put(task.attempt(), Instant.now());
+              if (task.attempt() < 3) {
+                return List.of(
+                    failed(task, NodeError.retryable(ErrorCode.E002, "flaky", "down", null)));
+              }
+              return List.of(
+                  WorkerStandIn.succeed(task, JSON.objectNode().put("flaky_result", "ok")));
+            });
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              flaky: {node_type: RuleNode, retry: {max_attempts: 3, backoff_ms: 400, multiplier: 2}}
+            """);
+    UUID execution = execute(graph, JSON.objectNode(), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(attemptOutcomes(execution, "flaky"))
+        .containsExactlyInAnyOrderEntriesOf(Map.of(1, "failed", 2, "failed", 3, "succeeded"));
+    // Equal jitter: at least half of 400 ms, then half of 800 ms, between the attempts.
+    assertThat(Duration.between(received.get(1), received.get(2)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThat(Duration.between(received.get(2), received.get(3)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+  }
+
+  @Test
+  void exhaustedRetriesFailTheNodeWithItsLastError() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    failed(
+                        task,
+                        NodeError.retryable(
+                            ErrorCode.E008, "ask", "provider 503 #" + task.attempt(), null))));
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              ask: {node_type: RuleNode, retry: {max_attempts: 2, backoff_ms: 10}}
+            """);
+    UUID execution = execute(graph, JSON.objectNode(), true);
+
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("failed");
+    assertThat((String) row.get("error")).contains("provider 503 #2");
+    assertThat(attemptOutcomes(execution, "ask")).containsOnlyKeys(1, 2);
+    assertThat(workers.tasksFor("ask")).isEqualTo(2);
+  }
+
+  @Test
+  void cancelStopsDispatchLetsRunningNodesFinishAndCancelsTheRest() throws Exception {
+    Map<String, com.fasterxml.jackson.databind.JsonNode> held = new ConcurrentHashMap<>();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              if (task.nodeId().equals("b")) {
+                held.put("b", Json.MAPPER.valueToTree(task));
+                return null; // still running when the cancel arrives
+              }
+              return List.of(
+                  WorkerStandIn.succeed(task, JSON.objectNode().put(task.nodeId() + "_result", 1)));
+            });
+    UUID graph =
+        storeGraph(
+            "nodes: {a: RuleNode, b: RuleNode, c: RuleNode}\nedges: [{from: a, to: b}, {from: b, to: c}]\n");
+    UUID execution = execute(graph, JSON.objectNode(), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.containsKey("b"));
+
+    request(execution, graph, "cancel_requested_at", ExecutionCommand.CANCEL);
+    Map<String, Object> row = awaitTerminal(execution);
+    assertThat(row.get("status")).isEqualTo("cancelled");
+    assertThat(nodeStatuses(execution))
+        .containsEntry("a", "completed")
+        .containsEntry("b", "queued")
+        .containsEntry("c", "cancelled");
+
+    // The running node finishes: its result is recorded, nothing new is dispatched.
+    workers.publish(
+        WorkerStandIn.succeed(
+            Json.MAPPER.treeToValue(held.get("b"), io.logicgraph.model.message.NodeTask.class),
+            JSON.objectNode().put("b_result", 2)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "completed".equals(nodeStatuses(execution).get("b")));
+    assertThat(workers.tasksFor("c")).isZero();
+    assertThat(executionRow(execution).get("status")).isEqualTo("cancelled");
+  }
+
+  @Test
+  void retryRerunsOnlyWhatFailedAndReusesCompletedOutputs() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean fixed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              if (task.nodeId().equals("b") && !fixed.get()) {
+                return List.of(
+                    failed(task, NodeError.permanent(ErrorCode.E001, "b", "bad data", null)));
+              }
+              return List.of(
+                  WorkerStandIn.succeed(
+                      task,
+                      JSON.objectNode().put(task.nodeId() + "_result", "run " + task.attempt())));
+            });
+    UUID graph = storeGraph("nodes: {a: RuleNode, b: RuleNode}\nedges: [{from: a, to: b}]\n");
+    UUID execution = execute(graph, JSON.objectNode(), true);
+    assertThat(awaitTerminal(execution).get("status")).isEqualTo("failed");
+
+    fixed.set(true);
+    request(execution, graph, "retry_requested_at", ExecutionCommand.RETRY);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> "completed".equals(executionRow(execution).get("status")));
+
+    JsonNode context = Json.MAPPER.readTree((String) executionRow(execution).get("context"));
+    assertThat(context.get("a_result").asText()).isEqualTo("run 1");
+    assertThat(context.get("b_result").asText()).isEqualTo("run 2");
+    assertThat(workers.tasksFor("a")).isEqualTo(1);
+  }
+
+  @Test
+  void progressEventsAreStreamedInOrderEndingWithTheFinish() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    WorkerStandIn.succeed(
+                        task, JSON.objectNode().put(task.nodeId() + "_result", 1))));
+    UUID graph = storeGraph("nodes: {a: RuleNode, b: RuleNode}\nedges: [{from: a, to: b}]\n");
+    UUID execution = execute(graph, JSON.objectNode(), true);
+    awaitTerminal(execution);
+
+    List<String> events =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    redis.stream(String.class)
+                        .xrange(
+                            ExecutionEvents.streamKey(execution),
+                            io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))
+                        .stream()
+                        .map(m -> describe(m.payload()))
+                        .toList(),
+                list -> list.contains("execution_finished"));
+    assertThat(events)
+        .containsExactly(
+            "execution_started",
+            "node_queued:a",
+            "node_completed:a",
+            "node_queued:b",
+            "node_completed:b",
+            "execution_finished");
+  }
+
+  private static String describe(Map<String, String> entry) {
+    JsonNode data;
+    try {
+      data = Json.MAPPER.readTree(entry.get("data"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return entry.get("event") + (data.has("node_id") ? ":" + data.get("node_id").asText() : "");
+  }
+
+  private static NodeResult failed(io.logicgraph.model.message.NodeTask task, NodeError error) {
+    Instant now = Instant.now();
+    return NodeResult.failed(task, error, now, now, "stand-in");
+  }
+
+  /** What the gateway does for cancel and retry: record the request, then tell the orchestrator. */
+  private void request(UUID execution, UUID graph, String column, ExecutionCommand command)
+      throws Exception {
+    pool.preparedQuery("UPDATE graph_executions SET " + column + " = now() WHERE id = $1")
+        .execute(Tuple.of(execution))
+        .await()
+        .atMost(Duration.ofSeconds(5));
+    try (var connection = newConnection();
+        var channel = connection.createChannel()) {
+      channel.basicPublish(
+          Topology.EXCHANGE,
+          Queues.GRAPH_ORCHESTRATION,
+          new AMQP.BasicProperties.Builder()
+              .contentType("application/json")
+              .deliveryMode(2)
+              .build(),
+          Json.MAPPER.writeValueAsBytes(
+              ExecutionRequest.of(execution, graph, 1, "default", command)));
+    }
   }
 
   private UUID storeGraph(String yaml) throws Exception {

@@ -42,6 +42,6 @@ public class ExecutionRequestConsumer {
     }
     MDC.put("execution_id", request.executionId().toString());
     return Acks.ackAfter(
-        message, advancer.start(request.executionId()), "start of " + request.executionId());
+        message, advancer.request(request.executionId()), "start of " + request.executionId());
   }
 }

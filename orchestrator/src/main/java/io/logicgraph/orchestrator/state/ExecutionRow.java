@@ -15,4 +15,18 @@ public record ExecutionRow(
     ObjectNode input,
     Instant createdAt,
     Instant deadlineAt,
-    Instant now) {}
+    Instant cancelRequestedAt,
+    Instant retryRequestedAt,
+    Instant now) {
+
+  /** A cancel was asked for and the execution is not over yet. */
+  public boolean cancelPending() {
+    return cancelRequestedAt != null && !status.isTerminal();
+  }
+
+  /** A re-run was asked for and the execution is in a state that allows one. */
+  public boolean retryPending() {
+    return retryRequestedAt != null
+        && (status == ExecutionStatus.FAILED || status == ExecutionStatus.CANCELLED);
+  }
+}

@@ -49,7 +49,7 @@ public class ExecutionStore {
   public Uni<ExecutionRow> lockExecution(SqlConnection tx, UUID id) {
     return tx.preparedQuery(
             "SELECT id, tenant_id, graph_id, graph_version, status, input::text AS input,"
-                + " created_at, deadline_at, now() AS now"
+                + " created_at, deadline_at, cancel_requested_at, retry_requested_at, now() AS now"
                 + " FROM graph_executions WHERE id = $1 FOR UPDATE")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toExecution(rows.iterator().next()));
@@ -76,7 +76,7 @@ public class ExecutionStore {
   public Uni<Map<String, NodeRow>> loadNodes(SqlConnection tx, UUID executionId) {
     return tx.preparedQuery(
             "SELECT node_id, status, attempt, output IS NOT NULL AS has_output, error::text AS error,"
-                + " queued_at, dispatched_at, deadline_at"
+                + " queued_at, dispatched_at, deadline_at, not_before"
                 + " FROM node_executions WHERE execution_id = $1")
         .execute(Tuple.of(executionId))
         .map(
@@ -189,13 +189,39 @@ public class ExecutionStore {
         .replaceWithVoid();
   }
 
-  /** Sends an in-flight node back to pending so the planner queues its next attempt. */
+  /**
+   * Sends an in-flight node back to pending so the planner queues its next attempt, whose task is
+   * published no earlier than {@code backoffMs} from now.
+   */
   public Uni<Void> resetForRetry(
-      SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
+      SqlConnection tx, UUID executionId, String nodeId, NodeError error, long backoffMs) {
     return tx.preparedQuery(
-            "UPDATE node_executions SET status = 'pending', error = $3::text::jsonb"
+            "UPDATE node_executions SET status = 'pending', error = $3::text::jsonb,"
+                + " not_before = CASE WHEN $4 > 0 THEN now() + $4 * interval '1 millisecond' END"
                 + " WHERE execution_id = $1 AND node_id = $2")
-        .execute(Tuple.of(executionId, nodeId, write(error)))
+        .execute(Tuple.of(executionId, nodeId, write(error), backoffMs))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Re-opens a failed or cancelled execution: its failed, cancelled and skipped nodes become
+   * pending again (completed ones keep their outputs), and it gets as much time as it had.
+   */
+  public Uni<Void> reopen(SqlConnection tx, UUID executionId) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'pending', not_before = NULL"
+                + " WHERE execution_id = $1 AND status IN ('failed', 'cancelled', 'skipped')")
+        .execute(Tuple.of(executionId))
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "UPDATE graph_executions SET status = 'running', error = NULL,"
+                            + " context = NULL, completed_at = NULL, retry_requested_at = NULL,"
+                            + " cancel_requested_at = NULL, updated_at = now(),"
+                            + " deadline_at = now() + (coalesce(deadline_at, now())"
+                            + " - coalesce(started_at, created_at))"
+                            + " WHERE id = $1")
+                    .execute(Tuple.of(executionId)))
         .replaceWithVoid();
   }
 
@@ -209,8 +235,8 @@ public class ExecutionStore {
   }
 
   /**
-   * Queues the next attempt of pending nodes; returns node id → (attempt, deadline) of those this
-   * transaction queued.
+   * Queues the next attempt of pending nodes; returns node id → (attempt, deadline, not-before) of
+   * those this transaction queued.
    */
   public Uni<Map<String, QueuedAttempt>> queue(
       SqlConnection tx, UUID executionId, List<String> nodeIds, List<Long> timeoutsMs) {
@@ -220,10 +246,12 @@ public class ExecutionStore {
     return tx.preparedQuery(
             "UPDATE node_executions n SET status = 'queued', attempt = n.attempt + 1,"
                 + " queued_at = now(), dispatched_at = NULL,"
-                + " deadline_at = now() + u.timeout_ms * interval '1 millisecond'"
+                + " deadline_at = greatest(now(), coalesce(n.not_before, now()))"
+                + " + u.timeout_ms * interval '1 millisecond'"
                 + " FROM unnest($2::text[], $3::bigint[]) AS u(node_id, timeout_ms)"
                 + " WHERE n.execution_id = $1 AND n.node_id = u.node_id AND n.status = 'pending'"
-                + " RETURNING n.node_id, n.attempt, n.deadline_at")
+                + " RETURNING n.node_id, n.attempt, n.deadline_at,"
+                + " CASE WHEN n.not_before > now() THEN n.not_before END AS not_before")
         .execute(
             Tuple.of(executionId, nodeIds.toArray(String[]::new), timeoutsMs.toArray(Long[]::new)))
         .map(
@@ -233,7 +261,9 @@ public class ExecutionStore {
                 queued.put(
                     row.getString("node_id"),
                     new QueuedAttempt(
-                        row.getInteger("attempt"), instant(row.getOffsetDateTime("deadline_at"))));
+                        row.getInteger("attempt"),
+                        instant(row.getOffsetDateTime("deadline_at")),
+                        instant(row.getOffsetDateTime("not_before"))));
               }
               return queued;
             });
@@ -290,23 +320,31 @@ public class ExecutionStore {
   }
 
   /**
-   * Executions the reconciler should look at: pending ones nobody started, running ones with a node
-   * whose task was not confirmed in time or whose deadline passed, and running ones past their own
-   * deadline. {@code SKIP LOCKED}: replicas share the work instead of queueing on each other.
+   * Executions the reconciler should look at. {@code SKIP LOCKED}: replicas share the work instead
+   * of queueing on each other.
    */
   public Uni<List<UUID>> findStranded(
       java.time.Duration startGrace, java.time.Duration dispatchGrace, int limit) {
     return pool.preparedQuery(
-            "SELECT e.id FROM graph_executions e"
-                + " WHERE (e.status = 'pending' AND e.created_at < now() - $1 * interval '1 millisecond')"
-                + " OR (e.status = 'running' AND (e.deadline_at < now() OR EXISTS ("
+            "SELECT e.id FROM graph_executions e WHERE"
+                // accepted, but nobody started it
+                + " (e.status = 'pending' AND e.created_at < now() - $1 * interval '1 millisecond')"
+                // a cancel or re-run request whose message may be lost
+                + " OR (e.status IN ('pending', 'running') AND e.cancel_requested_at IS NOT NULL)"
+                + " OR (e.status IN ('failed', 'cancelled') AND e.retry_requested_at IS NOT NULL)"
+                // past its own deadline
+                + " OR (e.status = 'running' AND e.deadline_at < now())"
+                // a node attempt past its deadline, or a task never confirmed by the broker
+                + " OR (e.status IN ('running', 'failed', 'cancelled') AND EXISTS ("
                 + "   SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
                 + "   AND ((n.status IN ('queued', 'running') AND n.deadline_at < now())"
-                + "     OR (n.status = 'queued' AND n.dispatched_at IS NULL"
-                + "         AND n.queued_at < now() - $2 * interval '1 millisecond')))"
-                + "   OR (e.updated_at < now() - $2 * interval '1 millisecond' AND NOT EXISTS ("
-                + "   SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
-                + "   AND n.status IN ('queued', 'running')))))"
+                + "     OR (e.status = 'running' AND n.status = 'queued' AND n.dispatched_at IS NULL"
+                + "       AND (CASE WHEN n.not_before IS NOT NULL THEN n.not_before <= now()"
+                + "            ELSE n.queued_at < now() - $2 * interval '1 millisecond' END)))))"
+                // running with nothing in flight for a while: a step that should have happened
+                + " OR (e.status = 'running' AND e.updated_at < now() - $2 * interval '1 millisecond'"
+                + "   AND NOT EXISTS (SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
+                + "   AND n.status IN ('queued', 'running')))"
                 + " ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(startGrace.toMillis(), dispatchGrace.toMillis(), limit))
         .map(
@@ -331,6 +369,8 @@ public class ExecutionStore {
         read(row.getString("input"), JsonNode.class) instanceof ObjectNode input ? input : null,
         instant(row.getOffsetDateTime("created_at")),
         instant(row.getOffsetDateTime("deadline_at")),
+        instant(row.getOffsetDateTime("cancel_requested_at")),
+        instant(row.getOffsetDateTime("retry_requested_at")),
         instant(row.getOffsetDateTime("now")));
   }
 
@@ -345,7 +385,8 @@ public class ExecutionStore {
         error == null ? null : read(error, NodeError.class),
         instant(row.getOffsetDateTime("queued_at")),
         instant(row.getOffsetDateTime("dispatched_at")),
-        instant(row.getOffsetDateTime("deadline_at")));
+        instant(row.getOffsetDateTime("deadline_at")),
+        instant(row.getOffsetDateTime("not_before")));
   }
 
   private static Instant instant(OffsetDateTime time) {

@@ -19,11 +19,21 @@ public record NodeRow(
     NodeError error,
     Instant queuedAt,
     Instant dispatchedAt,
-    Instant deadlineAt) {
+    Instant deadlineAt,
+    Instant notBefore) {
 
   public NodeRow withOutput(ObjectNode value) {
     return new NodeRow(
-        nodeId, status, attempt, value, value != null, error, queuedAt, dispatchedAt, deadlineAt);
+        nodeId,
+        status,
+        attempt,
+        value,
+        value != null,
+        error,
+        queuedAt,
+        dispatchedAt,
+        deadlineAt,
+        notBefore);
   }
 
   public NodeState toState() {
