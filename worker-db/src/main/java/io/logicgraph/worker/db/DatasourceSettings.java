@@ -70,7 +70,7 @@ public record DatasourceSettings(String name, String kind, URI url, int poolSize
     return all;
   }
 
-  static DatasourceSettings of(String name, String url, int poolSize, int timeoutMs) {
+  public static DatasourceSettings of(String name, String url, int poolSize, int timeoutMs) {
     String trimmed = url.trim();
     if (trimmed.startsWith("jdbc:")) {
       trimmed = trimmed.substring("jdbc:".length());

@@ -10,15 +10,13 @@ import io.logicgraph.worker.db.DatasourceSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.mysqlclient.SslMode;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -33,13 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collector;
 
 /**
  * A MySQL or MariaDB datasource ({@code mysql://user:password@host:3306/database}, also {@code
  * mariadb://}): one reactive pool; each node attempt runs in its own transaction with a server-side
  * statement time limit (MariaDB {@code max_statement_time}; MySQL {@code max_execution_time}, which
- * bounds SELECT only) lowered to fit the attempt's deadline, and reads at most {@code max_rows + 1}
- * rows through a cursor. Parameters are MySQL's positional {@code ?}.
+ * bounds SELECT only) lowered to fit the attempt's deadline, and keeps at most {@code max_rows + 1}
+ * rows in memory. Parameters are MySQL's positional {@code ?}.
  */
 public final class MySqlDatasource implements Datasource {
   /** URL query parameters understood; anything else is refused at startup (typo protection). */
@@ -166,13 +165,17 @@ public final class MySqlDatasource implements Datasource {
     return pool.withTransaction(
             connection ->
                 limitTime(connection, timeoutMs)
-                    .chain(() -> connection.prepare(statement.sql()))
                     .chain(
-                        prepared -> {
-                          // One row more than wanted tells "truncated" from "exactly max_rows".
-                          var cursor = prepared.cursor(Tuple.from(values));
-                          return cursor.read(statement.maxRows() + 1).call(cursor::close);
-                        }))
+                        () ->
+                            Uni.createFrom()
+                                .completionStage(
+                                    () ->
+                                        connection
+                                            .getDelegate()
+                                            .preparedQuery(statement.sql())
+                                            .collecting(firstRows(statement.maxRows() + 1))
+                                            .execute(io.vertx.sqlclient.Tuple.from(values))
+                                            .toCompletionStage())))
         .ifNoItem()
         .after(Duration.ofMillis(timeoutMs).plus(DatasourceSettings.DEADLINE_MARGIN))
         .failWith(() -> timeout(timeoutMs))
@@ -214,13 +217,28 @@ public final class MySqlDatasource implements Datasource {
         .replaceWithVoid();
   }
 
-  private static ObjectNode output(SqlStatement statement, RowSet<Row> read) {
-    List<ObjectNode> rows = new ArrayList<>();
-    for (Row row : read) {
-      rows.add(MySqlRows.toJson(row.getDelegate()));
-    }
+  /**
+   * Keeps the first {@code limit} rows as JSON and lets the rest stream past (MySQL cursors do not
+   * serve statements without result sets, so rows are not fetched through one).
+   */
+  private static Collector<io.vertx.sqlclient.Row, ?, List<ObjectNode>> firstRows(int limit) {
+    return Collector.<io.vertx.sqlclient.Row, List<ObjectNode>>of(
+        ArrayList::new,
+        (rows, row) -> {
+          if (rows.size() < limit) {
+            rows.add(MySqlRows.toJson(row));
+          }
+        },
+        (a, b) -> {
+          a.addAll(b);
+          return a;
+        });
+  }
+
+  private static ObjectNode output(SqlStatement statement, SqlResult<List<ObjectNode>> read) {
+    // A statement without result columns (INSERT/UPDATE/DELETE) counts the rows it changed.
     boolean returnsRows = read.columnsNames() != null && !read.columnsNames().isEmpty();
-    return statement.output(rows, returnsRows, read.rowCount());
+    return statement.output(read.value(), returnsRows, read.rowCount());
   }
 
   /**
