@@ -65,6 +65,39 @@ class DatasourceSettingsTest {
         .hasMessage("DATASOURCE_X_POOL_SIZE must be an integer");
   }
 
+  @Test
+  void everyKindIsKnownByItsUrlScheme() {
+    Map<String, String> kinds =
+        Map.of(
+            "jdbc:mysql://u:p@db:3306/shop", "mysql",
+            "mariadb://u:p@db/shop", "mysql",
+            "redis://:p@cache:6379/2", "redis",
+            "rediss://cache", "redis",
+            "mongodb://u:p@m1:27017,m2:27017/orders?replicaSet=rs0", "mongo",
+            "mongodb+srv://u:p@cluster.example.com/orders", "mongo");
+    kinds.forEach(
+        (url, kind) ->
+            assertThat(DatasourceSettings.of("x", url, 1, 1).kind()).as(url).isEqualTo(kind));
+    assertThat(
+            DatasourceSettings.of("docs", "mongodb://u:secret@m1:27017,m2:27017/orders", 2, 500)
+                .toString())
+        .isEqualTo("docs (mongo m1:27017,m2:27017/orders, pool 2, timeout 500 ms)");
+  }
+
+  @Test
+  void budgetIsTheTimeoutLoweredToTheDeadline() {
+    DatasourceSettings ds = DatasourceSettings.of("x", "redis://h", 1, 5000);
+    assertThat(ds.budgetMs(java.time.Instant.now().plusSeconds(60))).isEqualTo(5000);
+    assertThat(ds.budgetMs(java.time.Instant.now().plusMillis(1200))).isBetween(900L, 1000L);
+    assertThatThrownBy(() -> ds.budgetMs(java.time.Instant.now().plusMillis(100)))
+        .isInstanceOfSatisfying(
+            io.logicgraph.model.error.LogicGraphException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(io.logicgraph.model.error.ErrorCode.E005);
+              assertThat(e.retryable()).isTrue();
+            });
+  }
+
   private static DbConfig config(Map<String, String> properties) {
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()

@@ -83,6 +83,123 @@ class TaskFlowTest {
   }
 
   @Test
+  void mySqlNodeReturnsTypedRows() throws Exception {
+    ObjectNode config =
+        query("mysql_db", "SELECT id, amount, label, day FROM all_types WHERE id = ?")
+            .put("max_rows", 5);
+    config.putArray("params").add("input.id");
+    ObjectNode context = Json.MAPPER.createObjectNode();
+    context.putObject("input").put("id", 1);
+    NodeTask task = task("orders", NodeType.MYSQL, config, context);
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertThat(result.output().toString())
+        .isEqualTo(
+            "{\"orders_result\":[{\"id\":1,\"amount\":12345.6789,\"label\":\"héllo\","
+                + "\"day\":\"2024-03-01\"}],\"orders_count\":1}");
+    assertEcho(task, result);
+  }
+
+  @Test
+  void dbNodeOnAMySqlDatasourceTakesItsKind() throws Exception {
+    ObjectNode config = query("mysql_db", "SELECT id FROM items ORDER BY id").put("max_rows", 2);
+    NodeTask task = task("list", NodeType.DB, config, Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.output().toString())
+        .isEqualTo(
+            "{\"list_result\":[{\"id\":1},{\"id\":2}],\"list_count\":2,\"list_truncated\":true}");
+  }
+
+  @Test
+  void nodeTypeOfAnotherKindThanItsDatasourceFailsWithE004NamingBoth() throws Exception {
+    NodeTask task =
+        task(
+            "pg", NodeType.POSTGRES, query("mysql_db", "SELECT 1"), Json.MAPPER.createObjectNode());
+    broker.publishTask(task);
+
+    NodeResult result = awaitResult(task);
+    assertThat(result.error().code()).isEqualTo(ErrorCode.E004);
+    assertThat(result.error().retryable()).isFalse();
+    assertThat(result.error().message())
+        .isEqualTo("PostgresNode 'pg' needs a postgres datasource, but 'mysql_db' is mysql");
+  }
+
+  @Test
+  void redisNodeSetsAndGetsAValue() throws Exception {
+    String prefix = "worker-db-test:" + UUID.randomUUID() + ":";
+    ObjectNode context = Json.MAPPER.createObjectNode().put("prefix", prefix);
+    context.putObject("decision").put("reorder", true).put("qty", 40);
+    ObjectNode set =
+        Json.MAPPER
+            .createObjectNode()
+            .put("database", "redis_db")
+            .put("operation", "SET")
+            .put("key", "{{prefix}}decision")
+            .put("value", "{{decision}}")
+            .put("ttl_s", 60);
+    NodeTask write = task("remember", NodeType.REDIS, set, context);
+    broker.publishTask(write);
+    assertThat(awaitResult(write).output().toString()).isEqualTo("{\"remember_result\":true}");
+
+    ObjectNode get =
+        Json.MAPPER
+            .createObjectNode()
+            .put("database", "redis_db")
+            .put("operation", "GET")
+            .put("key", "{{prefix}}decision");
+    NodeTask read = task("recall", NodeType.REDIS, get, context);
+    broker.publishTask(read);
+    NodeResult result = awaitResult(read);
+    assertThat(result.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    assertThat(result.output().toString())
+        .isEqualTo("{\"recall_result\":{\"reorder\":true,\"qty\":40}}");
+
+    NodeTask delete =
+        task("forget", NodeType.REDIS, get.deepCopy().put("operation", "DEL"), context);
+    broker.publishTask(delete);
+    assertThat(awaitResult(delete).output().toString()).isEqualTo("{\"forget_result\":1}");
+  }
+
+  @Test
+  void mongoNodeInsertsAndFinds() throws Exception {
+    String collection = "flow" + UUID.randomUUID().toString().replace("-", "");
+    ObjectNode context = Json.MAPPER.createObjectNode().put("customer", "c-7").put("qty", 3);
+    ObjectNode insert =
+        Json.MAPPER
+            .createObjectNode()
+            .put("database", "mongo_db")
+            .put("collection", collection)
+            .put("operation", "insert");
+    insert.putObject("document").put("customer", "{{customer}}").put("qty", "{{qty}}");
+    NodeTask write = task("save", NodeType.MONGO, insert, context);
+    broker.publishTask(write);
+    NodeResult saved = awaitResult(write);
+    assertThat(saved.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    String id = saved.output().at("/save_result/inserted_id").textValue();
+    assertThat(id).matches("[0-9a-f]{24}");
+
+    ObjectNode find =
+        Json.MAPPER
+            .createObjectNode()
+            .put("database", "mongo_db")
+            .put("collection", collection)
+            .put("operation", "find");
+    find.putObject("filter").put("customer", "{{customer}}");
+    NodeTask read = task("orders", NodeType.MONGO, find, context);
+    broker.publishTask(read);
+    NodeResult result = awaitResult(read);
+    assertThat(result.output().toString())
+        .isEqualTo(
+            "{\"orders_result\":[{\"_id\":\""
+                + id
+                + "\",\"customer\":\"c-7\",\"qty\":3}],\"orders_count\":1}");
+  }
+
+  @Test
   void outputAboveTheLimitFailsWithE010() throws Exception {
     NodeTask task =
         task(
@@ -108,7 +225,9 @@ class TaskFlowTest {
     assertThat(result.error().code()).isEqualTo(ErrorCode.E004);
     assertThat(result.error().retryable()).isFalse();
     assertThat(result.error().message())
-        .isEqualTo("unknown datasource 'crm_db'; configured datasources: [down_db, test_db]");
+        .isEqualTo(
+            "unknown datasource 'crm_db'; configured datasources:"
+                + " [down_db, mongo_db, mysql_db, redis_db, test_db]");
   }
 
   @Test
@@ -191,6 +310,9 @@ class TaskFlowTest {
         .then()
         .statusCode(503)
         .body(containsString("\"test_db\": \"up\""))
+        .body(containsString("\"mysql_db\": \"up\""))
+        .body(containsString("\"redis_db\": \"up\""))
+        .body(containsString("\"mongo_db\": \"up\""))
         .body(containsString("\"down_db\": \"down\""));
     given().baseUri(management.toString()).get("health").then().statusCode(200);
   }
