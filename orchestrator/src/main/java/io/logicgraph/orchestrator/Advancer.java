@@ -17,6 +17,7 @@ import io.logicgraph.model.message.NodeOutcome;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.orchestrator.ExecutionNotifier.Event;
+import io.logicgraph.orchestrator.engine.CacheKeys;
 import io.logicgraph.orchestrator.engine.ExecutionPlanner;
 import io.logicgraph.orchestrator.engine.NodeState;
 import io.logicgraph.orchestrator.engine.Plan;
@@ -29,6 +30,8 @@ import io.logicgraph.orchestrator.state.HotState;
 import io.logicgraph.orchestrator.state.HotState.AttemptOutput;
 import io.logicgraph.orchestrator.state.NodeRow;
 import io.logicgraph.orchestrator.state.QueuedAttempt;
+import io.logicgraph.orchestrator.state.ResultCache;
+import io.logicgraph.orchestrator.state.ResultCache.CacheWrite;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -73,6 +76,7 @@ public class Advancer {
   private final TaskDispatcher dispatcher;
   private final ExecutionNotifier notifier;
   private final HotState hot;
+  private final ResultCache cache;
   private final QueueMetrics queueMetrics;
   private final Vertx vertx;
   private final OrchestratorConfig config;
@@ -83,6 +87,7 @@ public class Advancer {
       TaskDispatcher dispatcher,
       ExecutionNotifier notifier,
       HotState hot,
+      ResultCache cache,
       QueueMetrics queueMetrics,
       Vertx vertx,
       OrchestratorConfig config) {
@@ -91,6 +96,7 @@ public class Advancer {
     this.dispatcher = dispatcher;
     this.notifier = notifier;
     this.hot = hot;
+    this.cache = cache;
     this.queueMetrics = queueMetrics;
     this.vertx = vertx;
     this.config = config;
@@ -127,6 +133,7 @@ public class Advancer {
     // answer it, so a reader sees each node's events in causal order.
     return notifier
         .publish(executionId, outcome.events())
+        .chain(() -> cache.store(outcome.cacheWrites()))
         .chain(() -> dispatcher.publish(outcome.tasks()))
         .chain(() -> store.markDispatched(executionId, outcome.attempts()))
         .chain(
@@ -189,6 +196,7 @@ public class Advancer {
             ignored ->
                 new StepOutcome(
                     List.of(),
+                    Map.of(),
                     Map.of(),
                     Map.of(),
                     List.of(
@@ -320,6 +328,7 @@ public class Advancer {
                     .invoke(
                         () -> {
                           step.update(row, NodeStatus.COMPLETED, output, null);
+                          step.succeeded.add(row.nodeId());
                           step.nodeEvent(
                               ExecutionEventType.NODE_COMPLETED, row, NodeStatus.COMPLETED, null);
                         });
@@ -454,6 +463,15 @@ public class Advancer {
   }
 
   private Uni<StepOutcome> planAndRecord(SqlConnection tx, Step step) {
+    return round(tx, step, new Rounds());
+  }
+
+  /**
+   * One planning round: queue what is ready, then serve cacheable nodes from the result cache. A
+   * cache hit completes its node at once, which can make its children ready: plan again until a
+   * round has no hit.
+   */
+  private Uni<StepOutcome> round(SqlConnection tx, Step step, Rounds rounds) {
     UUID id = step.execution.id();
     Plan plan = plan(step);
     List<Long> timeouts =
@@ -462,16 +480,95 @@ public class Advancer {
         .queue(tx, id, plan.toQueue(), timeouts)
         .call(() -> store.setStatus(tx, id, plan.toSkip(), NodeStatus.SKIPPED))
         .call(() -> store.setStatus(tx, id, plan.toCancel(), NodeStatus.CANCELLED))
-        .call(
-            () -> {
-              if (plan.isTerminal()) {
-                ObjectNode context =
-                    plan.finalContext() != null ? plan.finalContext() : partialContext(step);
-                return store.finishExecution(tx, id, plan.terminalStatus(), context, plan.error());
-              }
-              return step.status.isTerminal() ? Uni.createFrom().voidItem() : store.touch(tx, id);
-            })
-        .map(queued -> outcome(step, plan, queued));
+        .chain(
+            queued -> {
+              queued.forEach(step::queued);
+              plan.toSkip().forEach(n -> step.mark(n, NodeStatus.SKIPPED));
+              plan.toCancel().forEach(n -> step.mark(n, NodeStatus.CANCELLED));
+              rounds.skipped.addAll(plan.toSkip());
+              rounds.cancelled.addAll(plan.toCancel());
+              Map<String, String> keys = cacheKeys(step, queued.keySet());
+              return cache
+                  .lookup(keys.values())
+                  .chain(found -> serveFromCache(tx, step, queued, keys, found, rounds))
+                  .chain(
+                      hits ->
+                          hits > 0 && !plan.isTerminal()
+                              ? round(tx, step, rounds)
+                              : finish(tx, step, plan, rounds));
+            });
+  }
+
+  private Map<String, String> cacheKeys(Step step, Set<String> nodeIds) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    Map<String, ObjectNode> outputs = step.outputs();
+    for (String nodeId : nodeIds) {
+      NodeDefinition node = step.dag.graph().node(nodeId);
+      if (node.cache() != null && node.cache().ttlS() > 0) {
+        keys.put(
+            nodeId,
+            CacheKeys.key(
+                node,
+                ExecutionContexts.forNode(step.dag, step.execution.input(), outputs, nodeId)));
+      }
+    }
+    return keys;
+  }
+
+  /** Completes the queued nodes whose result is cached; returns how many were. */
+  private Uni<Integer> serveFromCache(
+      SqlConnection tx,
+      Step step,
+      Map<String, QueuedAttempt> queued,
+      Map<String, String> keys,
+      Map<String, ObjectNode> found,
+      Rounds rounds) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    int hits = 0;
+    for (var entry : queued.entrySet()) {
+      String nodeId = entry.getKey();
+      String key = keys.get(nodeId);
+      ObjectNode output = key == null ? null : found.get(key);
+      if (output == null) {
+        rounds.queued.put(nodeId, entry.getValue());
+        continue;
+      }
+      hits++;
+      int attempt = entry.getValue().attempt();
+      chain =
+          chain.chain(
+              () ->
+                  store
+                      .finishFromCache(tx, step.execution.id(), nodeId, attempt, output)
+                      .invoke(
+                          () -> {
+                            NodeRow row = step.nodes.get(nodeId);
+                            step.update(row, NodeStatus.COMPLETED, output, null);
+                            step.nodeEvent(
+                                ExecutionEventType.NODE_CACHED, row, NodeStatus.COMPLETED, null);
+                          }));
+    }
+    int served = hits;
+    return chain.replaceWith(served);
+  }
+
+  private Uni<StepOutcome> finish(SqlConnection tx, Step step, Plan plan, Rounds rounds) {
+    UUID id = step.execution.id();
+    Uni<Void> recorded;
+    if (plan.isTerminal()) {
+      ObjectNode context = plan.finalContext() != null ? plan.finalContext() : partialContext(step);
+      recorded = store.finishExecution(tx, id, plan.terminalStatus(), context, plan.error());
+    } else {
+      recorded = step.status.isTerminal() ? Uni.createFrom().voidItem() : store.touch(tx, id);
+    }
+    return recorded.map(ignored -> outcome(step, plan, rounds));
+  }
+
+  /** What the planning rounds of one step decided. */
+  private static final class Rounds {
+    final Map<String, QueuedAttempt> queued = new LinkedHashMap<>();
+    final List<String> skipped = new ArrayList<>();
+    final List<String> cancelled = new ArrayList<>();
   }
 
   private Plan plan(Step step) {
@@ -502,12 +599,24 @@ public class Advancer {
     return ExecutionPlanner.plan(step.dag, step.execution.input(), states, step.status);
   }
 
-  private StepOutcome outcome(Step step, Plan plan, Map<String, QueuedAttempt> queued) {
+  private StepOutcome outcome(Step step, Plan plan, Rounds rounds) {
+    Map<String, QueuedAttempt> queued = rounds.queued;
     List<NodeTask> tasks = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
     List<Instant> wakeUps = new ArrayList<>();
     Instant now = step.execution.now();
     boolean live = !plan.isTerminal() && !step.status.isTerminal();
+    Map<String, CacheWrite> cacheWrites = new LinkedHashMap<>();
+    if (live || plan.terminalStatus() == ExecutionStatus.COMPLETED) {
+      Map<String, String> keys = cacheKeys(step, step.succeeded);
+      keys.forEach(
+          (nodeId, key) ->
+              cacheWrites.put(
+                  key,
+                  new CacheWrite(
+                      step.nodes.get(nodeId).output(),
+                      step.dag.graph().node(nodeId).cache().ttlS())));
+    }
     if (live) {
       Map<String, ObjectNode> outputs = step.outputs();
       queued.forEach(
@@ -530,10 +639,10 @@ public class Advancer {
         }
       }
     }
-    for (String nodeId : plan.toSkip()) {
+    for (String nodeId : rounds.skipped) {
       step.events.add(Event.node(ExecutionEventType.NODE_SKIPPED, nodeId, null, "skipped", null));
     }
-    for (String nodeId : plan.toCancel()) {
+    for (String nodeId : rounds.cancelled) {
       step.events.add(
           Event.node(ExecutionEventType.NODE_CANCELLED, nodeId, null, "cancelled", null));
     }
@@ -546,6 +655,7 @@ public class Advancer {
         tasks,
         attempts,
         live ? step.remember : Map.of(),
+        cacheWrites,
         step.events,
         wakeUps,
         plan.terminalStatus(),
@@ -589,6 +699,7 @@ public class Advancer {
     final Set<String> republish = new LinkedHashSet<>();
     final Map<String, AttemptOutput> remember = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
+    final Set<String> succeeded = new LinkedHashSet<>();
     ExecutionStatus status;
     boolean deadlinePassed;
 
@@ -615,6 +726,29 @@ public class Advancer {
       if (output != null) {
         remember.put(row.nodeId(), new AttemptOutput(row.attempt(), output));
       }
+    }
+
+    /** The row of a node this step just queued, with its new attempt. */
+    void queued(String nodeId, QueuedAttempt attempt) {
+      NodeRow row = nodes.get(nodeId);
+      nodes.put(
+          nodeId,
+          new NodeRow(
+              nodeId,
+              NodeStatus.QUEUED,
+              attempt.attempt(),
+              null,
+              false,
+              null,
+              execution.now(),
+              null,
+              attempt.deadline(),
+              attempt.notBefore() != null ? attempt.notBefore() : row.notBefore()));
+    }
+
+    void mark(String nodeId, NodeStatus status) {
+      NodeRow row = nodes.get(nodeId);
+      update(row, status, row.output(), row.error());
     }
 
     void nodeEvent(ExecutionEventType type, NodeRow row, NodeStatus status, NodeError error) {
@@ -666,11 +800,13 @@ public class Advancer {
       List<NodeTask> tasks,
       Map<String, Integer> attempts,
       Map<String, AttemptOutput> remember,
+      Map<String, CacheWrite> cacheWrites,
       List<Event> events,
       List<Instant> wakeUps,
       ExecutionStatus finished,
       Instant createdAt) {
     static final StepOutcome NONE =
-        new StepOutcome(List.of(), Map.of(), Map.of(), List.of(), List.of(), null, Instant.EPOCH);
+        new StepOutcome(
+            List.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, Instant.EPOCH);
   }
 }

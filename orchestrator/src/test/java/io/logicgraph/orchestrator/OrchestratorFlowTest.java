@@ -232,6 +232,49 @@ class OrchestratorFlowTest {
   }
 
   @Test
+  void cachedResultIsReusedForTheSameInputsAndMissedWhenAReadInputChanges() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                List.of(
+                    WorkerStandIn.succeed(
+                        task,
+                        JSON.objectNode()
+                            .put(task.nodeId() + "_result", "ran " + task.attempt()))));
+    String salt = UUID.randomUUID().toString(); // a fresh cache for every run of this test
+    UUID graph =
+        storeGraph(
+            "nodes:\n"
+                + "  lookup: {node_type: RuleNode, condition: 'x > 1 && \""
+                + salt
+                + "\" != \"\"', cache: {ttl_s: 60}}\n"
+                + "  after: RuleNode\n"
+                + "edges: [{from: lookup, to: after}]\n");
+
+    UUID first = execute(graph, JSON.objectNode().put("x", 5).put("unrelated", 1), true);
+    assertThat(awaitTerminal(first).get("status")).isEqualTo("completed");
+    UUID second = execute(graph, JSON.objectNode().put("x", 5).put("unrelated", 2), true);
+    assertThat(awaitTerminal(second).get("status")).isEqualTo("completed");
+
+    assertThat(workers.tasksFor("lookup")).as("second run served from the cache").isEqualTo(1);
+    assertThat(attemptOutcomes(second, "lookup")).containsEntry(1, "cached");
+    assertThat(
+            Json.MAPPER
+                .readTree((String) executionRow(second).get("context"))
+                .get("lookup_result")
+                .asText())
+        .isEqualTo("ran 1");
+    assertThat(workers.tasksFor("after")).isEqualTo(2);
+
+    UUID third = execute(graph, JSON.objectNode().put("x", 7), true);
+    assertThat(awaitTerminal(third).get("status")).isEqualTo("completed");
+    assertThat(workers.tasksFor("lookup")).as("a read input changed: miss").isEqualTo(2);
+    assertThat(new String(metrics.openStream().readAllBytes()))
+        .contains("cache_hits_total")
+        .contains("cache_misses_total");
+  }
+
+  @Test
   void exportsExecutionAndQueueMetrics() throws Exception {
     workers =
         new WorkerStandIn(

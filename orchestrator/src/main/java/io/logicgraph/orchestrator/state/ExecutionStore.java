@@ -225,6 +225,25 @@ public class ExecutionStore {
         .replaceWithVoid();
   }
 
+  /** Completes a just-queued attempt with a cached output (no task is published for it). */
+  public Uni<Void> finishFromCache(
+      SqlConnection tx, UUID executionId, String nodeId, int attempt, ObjectNode output) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'completed', output = $4::text::jsonb,"
+                + " error = NULL, started_at = now(), completed_at = now(), worker_id = 'cache'"
+                + " WHERE execution_id = $1 AND node_id = $2 AND attempt = $3")
+        .execute(Tuple.of(executionId, nodeId, attempt, write(output)))
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "INSERT INTO node_attempts (execution_id, node_id, attempt, outcome,"
+                            + " started_at, completed_at, worker_id, recorded_at)"
+                            + " VALUES ($1, $2, $3, 'cached', now(), now(), 'cache', now())"
+                            + " ON CONFLICT DO NOTHING")
+                    .execute(Tuple.of(executionId, nodeId, attempt)))
+        .replaceWithVoid();
+  }
+
   /** Marks a node failed with an error produced by the orchestrator itself (e.g. a timeout). */
   public Uni<Void> failNode(SqlConnection tx, UUID executionId, String nodeId, NodeError error) {
     return tx.preparedQuery(
