@@ -332,9 +332,17 @@ public final class MySqlDatasource implements Datasource {
     return matcher.matches() ? matcher.group(1) : text;
   }
 
+  /**
+   * Borrows a connection rather than running the query on the pool: the pool's own query path
+   * leaves a timer behind when the database is unreachable (vertx-sql-client issue 1706).
+   */
   @Override
   public Uni<Void> ping(Duration timeout) {
-    return pool.query("SELECT 1").execute().replaceWithVoid().ifNoItem().after(timeout).fail();
+    return pool.withConnection(connection -> connection.query("SELECT 1").execute())
+        .replaceWithVoid()
+        .ifNoItem()
+        .after(timeout)
+        .fail();
   }
 
   @Override

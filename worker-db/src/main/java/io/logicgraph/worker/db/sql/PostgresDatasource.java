@@ -185,9 +185,17 @@ public final class PostgresDatasource implements Datasource {
         failure instanceof IOException ? "check that the database is up" : null);
   }
 
+  /**
+   * Borrows a connection rather than running the query on the pool: the pool's own query path
+   * leaves a timer behind when the database is unreachable (vertx-sql-client issue 1706).
+   */
   @Override
   public Uni<Void> ping(Duration timeout) {
-    return pool.query("SELECT 1").execute().replaceWithVoid().ifNoItem().after(timeout).fail();
+    return pool.withConnection(connection -> connection.query("SELECT 1").execute())
+        .replaceWithVoid()
+        .ifNoItem()
+        .after(timeout)
+        .fail();
   }
 
   @Override
