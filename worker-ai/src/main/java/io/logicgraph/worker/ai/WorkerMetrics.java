@@ -15,15 +15,29 @@ public class WorkerMetrics {
   public static final String WORKER_TYPE = "ai";
 
   private final MeterRegistry registry;
+  private volatile long lastFinishedNanos = System.nanoTime();
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  /** Registers {@code worker_active_tasks}, read from the given supplier. */
+  /**
+   * Registers {@code worker_active_tasks}, read from the given supplier, and {@code
+   * worker_idle_time_seconds}: how long the worker has had nothing to run (0 while it runs a task).
+   */
   public void activeTasks(Supplier<Number> active) {
     Gauge.builder("worker.active.tasks", active)
         .description("Node attempts running now")
+        .tag("worker_type", WORKER_TYPE)
+        .register(registry);
+    Gauge.builder(
+            "worker.idle.time",
+            () ->
+                active.get().intValue() > 0
+                    ? 0.0
+                    : (System.nanoTime() - lastFinishedNanos) / 1_000_000_000.0)
+        .description("Seconds since this worker last had a task to run (0 while busy)")
+        .baseUnit("seconds")
         .tag("worker_type", WORKER_TYPE)
         .register(registry);
   }
@@ -44,6 +58,7 @@ public class WorkerMetrics {
 
   /** Records one node attempt: its duration, and an error by code when it failed. */
   public void nodeExecuted(String nodeType, String status, Duration duration, String errorCode) {
+    lastFinishedNanos = System.nanoTime();
     Timer.builder("node.execution.duration")
         .description("Duration of node attempts on this worker")
         .tag("node_type", nodeType)
