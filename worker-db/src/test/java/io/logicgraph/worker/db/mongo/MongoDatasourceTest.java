@@ -96,6 +96,25 @@ class MongoDatasourceTest {
     assertThat(doc.get("lines").toString()).isEqualTo("[{\"sku\":\"A\",\"n\":1}]");
     assertThat(doc.get("note").isNull()).isTrue();
     assertThat(doc.get("blob").textValue()).isEqualTo("AP8=");
+
+    // Extended JSON in the template takes substituted values: a date range from the context.
+    ObjectNode since =
+        run(
+            "recent",
+            find("{'placed_at': {'$gte': {'$date': '{{since}}'}}}"),
+            json("{'since': '2024-03-01T09:00:00Z'}"));
+    assertThat(since.get("recent_count").intValue()).isEqualTo(1);
+    ObjectNode later =
+        run(
+            "recent",
+            find("{'placed_at': {'$gte': {'$date': '{{since}}'}}}"),
+            json("{'since': '2024-03-02T00:00:00Z'}"));
+    assertThat(later.get("recent_count").intValue()).isZero();
+    expectError(
+        () -> run("byid", find("{'_id': {'$oid': '{{id}}'}}"), json("{'id': 'not-an-object-id'}")),
+        ErrorCode.E010,
+        false,
+        e -> assertThat(e.getMessage()).contains("filter of node 'byid'"));
   }
 
   @Test
