@@ -1,6 +1,7 @@
 package io.logicgraph.gateway;
 
 import io.logicgraph.model.graph.GraphLimits;
+import io.logicgraph.model.message.ExecutionEvents;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -23,6 +24,16 @@ public interface GatewayConfig {
 
   /** Listing endpoints. */
   PageSettings page();
+
+  /** Live progress ({@code GET /executions/{id}/events}). */
+  EventSettings events();
+
+  /**
+   * Apply the database migrations at start, then exit (0, or non-zero when a migration failed):
+   * what the Kubernetes migration Job runs. Set with {@code LGF_MIGRATE_ONLY=true}.
+   */
+  @WithDefault("false")
+  boolean migrateOnly();
 
   /** Graph validation limits (spec 04). */
   interface GraphSettings {
@@ -74,7 +85,7 @@ public interface GatewayConfig {
     Duration waitSafetyPollInterval();
 
     /** Redis channel on which the orchestrator publishes the id of every execution that ended. */
-    @WithDefault("lgf:executions:finished")
+    @WithDefault(ExecutionEvents.FINISHED_CHANNEL)
     String finishedChannel();
   }
 
@@ -106,6 +117,36 @@ public interface GatewayConfig {
     /** Connect timeout of the topology connection. */
     @WithDefault("PT3S")
     Duration connectTimeout();
+  }
+
+  /** Live progress streams. */
+  interface EventSettings {
+    /** Longest a stream read waits for new events (short: a read outlives its client by this). */
+    @WithDefault("PT2S")
+    Duration block();
+
+    /** Most events read from Redis at once. */
+    @WithDefault("200")
+    int batchSize();
+
+    /** A comment line is sent when nothing else was for this long, so proxies keep the stream. */
+    @WithDefault("PT15S")
+    Duration heartbeat();
+
+    /** How often an idle stream asks PostgreSQL whether its execution ended without an event. */
+    @WithDefault("PT5S")
+    Duration statusCheckInterval();
+
+    /**
+     * Once PostgreSQL says the execution ended, how long to wait for its execution_finished event
+     * (written just after the commit) before sending one made from PostgreSQL.
+     */
+    @WithDefault("PT1S")
+    Duration terminalGrace();
+
+    /** Most event streams open at once; more are refused with 503. */
+    @WithDefault("100")
+    int maxStreams();
   }
 
   /** Listing endpoints. */

@@ -68,10 +68,20 @@ public class GatewayProblem extends RuntimeException {
     return new GatewayProblem(404, "not-found", "Not found", detail, ErrorCode.E004, null);
   }
 
-  /** 501: an endpoint of the contract that a later milestone delivers. */
-  public static GatewayProblem notImplemented(String detail) {
+  /** 409: the object is not in a state that allows the request (e.g. retry of a running one). */
+  public static GatewayProblem conflict(String detail) {
+    return new GatewayProblem(409, "conflict", "Conflicting state", detail, ErrorCode.E011, null);
+  }
+
+  /** 503: the gateway serves as many event streams as it is configured for. */
+  public static GatewayProblem tooManyEventStreams() {
     return new GatewayProblem(
-        501, "not-implemented", "Not implemented yet", detail, ErrorCode.E004, null);
+        503,
+        "overloaded",
+        "Service unavailable",
+        "too many event streams are open; try again later",
+        ErrorCode.E011,
+        null);
   }
 
   /** 503: PostgreSQL did not answer in time or refused the connection. */

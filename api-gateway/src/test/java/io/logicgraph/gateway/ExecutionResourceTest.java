@@ -11,12 +11,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.GetResponse;
 import io.agroal.api.AgroalDataSource;
 import io.logicgraph.gateway.messaging.FinishedExecutions;
+import io.logicgraph.model.message.ExecutionCommand;
+import io.logicgraph.model.message.ExecutionEvents;
 import io.logicgraph.model.message.ExecutionRequest;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.Queues;
@@ -34,15 +32,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +48,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -64,26 +59,19 @@ class ExecutionResourceTest {
     Fixtures.sendYamlAsText();
   }
 
-  private static final String FINISHED_CHANNEL = "lgf:executions:finished";
-
   @Inject AgroalDataSource database;
   @Inject RedisDataSource redis;
   @Inject FinishedExecutions finished;
 
-  @ConfigProperty(name = "rabbitmq-host")
-  String rabbitHost;
-
-  @ConfigProperty(name = "rabbitmq-port")
-  int rabbitPort;
-
-  @ConfigProperty(name = "rabbitmq-username")
-  String rabbitUser;
-
-  @ConfigProperty(name = "rabbitmq-password")
-  String rabbitPassword;
-
   @ConfigProperty(name = "rabbitmq-virtual-host")
   String rabbitVhost;
+
+  private Sql sql;
+
+  @BeforeEach
+  void sql() {
+    sql = new Sql(database);
+  }
 
   @Test
   void executeStoresAPendingExecutionAndRequestsItOnTheQueue() throws Exception {
@@ -104,7 +92,8 @@ class ExecutionResourceTest {
         .containsEntry("events", self + "/events");
     assertThat(accepted.header("Location")).endsWith(self);
 
-    Map<String, Object> row = row("SELECT * FROM graph_executions WHERE id = ?::uuid", executionId);
+    Map<String, Object> row =
+        sql.row("SELECT * FROM graph_executions WHERE id = ?::uuid", executionId);
     assertThat(row).containsEntry("status", "pending").containsEntry("tenant_id", "default");
     assertThat(row.get("graph_id").toString()).isEqualTo(graphId);
     assertThat(row.get("graph_version")).isEqualTo(1);
@@ -118,7 +107,8 @@ class ExecutionResourceTest {
     assertThat(queueArguments(Queues.GRAPH_ORCHESTRATION))
         .as("declared exactly as the orchestrator declares it")
         .isEqualTo(Topology.queueArguments(Queues.GRAPH_ORCHESTRATION));
-    ExecutionRequest request = awaitRequest(UUID.fromString(executionId));
+    ExecutionRequest request =
+        RequestQueue.next(UUID.fromString(executionId), ExecutionCommand.START);
     assertThat(request.schemaVersion()).isEqualTo(ExecutionRequest.SCHEMA_VERSION);
     assertThat(request.graphId()).isEqualTo(UUID.fromString(graphId));
     assertThat(request.graphVersion()).isEqualTo(1);
@@ -136,7 +126,8 @@ class ExecutionResourceTest {
             .statusCode(202)
             .extract()
             .path("execution_id");
-    assertThat(row("SELECT input::text AS input FROM graph_executions WHERE id = ?::uuid", empty))
+    assertThat(
+            sql.row("SELECT input::text AS input FROM graph_executions WHERE id = ?::uuid", empty))
         .containsEntry("input", "{}");
     String aliased =
         given()
@@ -147,7 +138,9 @@ class ExecutionResourceTest {
             .statusCode(202)
             .extract()
             .path("execution_id");
-    assertThat(row("SELECT input::text AS input FROM graph_executions WHERE id = ?::uuid", aliased))
+    assertThat(
+            sql.row(
+                "SELECT input::text AS input FROM graph_executions WHERE id = ?::uuid", aliased))
         .containsEntry("input", "{\"amount\": 3}");
 
     Response unknown =
@@ -199,7 +192,7 @@ class ExecutionResourceTest {
         given().header("Idempotency-Key", "order-42").post(GRAPHS + "/{id}/execute", graphId);
     second.then().statusCode(202).header("Idempotent-Replayed", "true");
     assertThat(second.<String>path("execution_id")).isEqualTo(first.path("execution_id"));
-    assertThat(count("SELECT count(*) FROM graph_executions WHERE graph_id = ?::uuid", graphId))
+    assertThat(sql.count("SELECT count(*) FROM graph_executions WHERE graph_id = ?::uuid", graphId))
         .isEqualTo(1);
 
     String other =
@@ -243,10 +236,10 @@ class ExecutionResourceTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(count("SELECT count(*) FROM graph_executions WHERE graph_id = ?::uuid", graphId))
+    assertThat(sql.count("SELECT count(*) FROM graph_executions WHERE graph_id = ?::uuid", graphId))
         .isEqualTo(1);
     assertThat(
-            count(
+            sql.count(
                 "SELECT count(*) FROM execution_idempotency_keys WHERE graph_id = ?::uuid",
                 graphId))
         .isEqualTo(1);
@@ -284,7 +277,7 @@ class ExecutionResourceTest {
 
     // the orchestrator's part: terminal state in PostgreSQL first, then the notification
     completeAsTheOrchestratorWould(executionId);
-    redis.pubsub(String.class).publish(FINISHED_CHANNEL, executionId);
+    redis.pubsub(String.class).publish(ExecutionEvents.FINISHED_CHANNEL, executionId);
 
     Response response = waiting.get(15, TimeUnit.SECONDS);
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -441,7 +434,7 @@ class ExecutionResourceTest {
   }
 
   @Test
-  void unknownExecutionsAre404AndLaterMilestonesAre501() {
+  void unknownExecutionsAre404() {
     String unknown = UUID.randomUUID().toString();
     assertProblem(given().get(EXECUTIONS + "/{id}", unknown), 404, "E004");
     assertProblem(given().get(EXECUTIONS + "/{id}/results", unknown), 404, "E004");
@@ -449,17 +442,128 @@ class ExecutionResourceTest {
     String graphId = createYamlGraph("order-review.yaml");
     assertProblem(given().get(GRAPHS + "/{id}/status", graphId), 404, "E004");
     assertProblem(given().get(GRAPHS + "/{id}/results", graphId), 404, "E004");
+    assertProblem(given().post(EXECUTIONS + "/{id}/cancel", unknown), 404, "E004");
+    assertProblem(given().post(EXECUTIONS + "/{id}/retry", unknown), 404, "E004");
+    assertProblem(given().post(EXECUTIONS + "/{id}/cancel", "nope"), 400, "E007");
+  }
 
-    assertProblem(given().post(EXECUTIONS + "/{id}/cancel", unknown), 501, "E004");
-    assertProblem(given().post(EXECUTIONS + "/{id}/retry", unknown), 501, "E004");
-    assertProblem(given().get(EXECUTIONS + "/{id}/events", unknown), 501, "E004");
+  // ------------------------------------------------------------------ cancel and retry
+
+  @Test
+  void cancelOfAPendingExecutionRecordsTheRequestAndTellsTheOrchestrator() throws Exception {
+    String graphId = createYamlGraph("order-review.yaml");
+    String executionId = given().post(GRAPHS + "/{id}/execute", graphId).path("execution_id");
+    RequestQueue.next(UUID.fromString(executionId), ExecutionCommand.START);
+
+    Response cancelled = given().post(EXECUTIONS + "/{id}/cancel", executionId);
+    cancelled
+        .then()
+        .statusCode(202)
+        .body("execution_id", equalTo(executionId))
+        .body("status", equalTo("pending"))
+        .body("links.events", equalTo(EXECUTIONS + "/" + executionId + "/events"));
+    assertThat(cancelled.header("Location")).endsWith(EXECUTIONS + "/" + executionId);
+    Map<String, Object> row =
+        sql.row(
+            "SELECT status, cancel_requested_at, retry_requested_at FROM graph_executions"
+                + " WHERE id = ?::uuid",
+            executionId);
+    assertThat(row).containsEntry("status", "pending").containsEntry("retry_requested_at", null);
+    OffsetDateTime requestedAt = (OffsetDateTime) row.get("cancel_requested_at");
+    assertThat(requestedAt).isNotNull();
+    ExecutionRequest request =
+        RequestQueue.next(UUID.fromString(executionId), ExecutionCommand.CANCEL);
+    assertThat(request.graphId()).isEqualTo(UUID.fromString(graphId));
+    assertThat(request.graphVersion()).isEqualTo(1);
+    assertThat(request.tenantId()).isEqualTo("default");
+
+    // asked again while the orchestrator has not acted yet: accepted, told again, time kept
+    sql.update("UPDATE graph_executions SET status = 'running' WHERE id = ?::uuid", executionId);
+    given()
+        .post(EXECUTIONS + "/{id}/cancel", executionId)
+        .then()
+        .statusCode(202)
+        .body("status", equalTo("running"));
+    RequestQueue.next(UUID.fromString(executionId), ExecutionCommand.CANCEL);
+    assertThat(
+            sql.row(
+                "SELECT cancel_requested_at FROM graph_executions WHERE id = ?::uuid", executionId))
+        .containsEntry("cancel_requested_at", requestedAt);
+  }
+
+  @Test
+  void cancelOfAnEndedExecutionIs409() {
+    String graphId = createYamlGraph("order-review.yaml");
+    String executionId = given().post(GRAPHS + "/{id}/execute", graphId).path("execution_id");
+    completeAsTheOrchestratorWould(executionId);
+
+    Response refused = given().post(EXECUTIONS + "/{id}/cancel", executionId);
+    assertProblem(refused, 409, "E011");
+    assertThat(refused.<String>path("detail"))
+        .isEqualTo("execution " + executionId + " is already completed; nothing to cancel");
+    assertThat(
+            sql.row(
+                "SELECT cancel_requested_at FROM graph_executions WHERE id = ?::uuid", executionId))
+        .containsEntry("cancel_requested_at", null);
+  }
+
+  @Test
+  void retryOfAFailedExecutionRecordsTheRequestAndTellsTheOrchestrator() throws Exception {
+    String graphId = createYamlGraph("order-review.yaml");
+    String executionId = given().post(GRAPHS + "/{id}/execute", graphId).path("execution_id");
+    sql.update(
+        "UPDATE graph_executions SET status = 'failed', completed_at = now(),"
+            + " error = '{\"code\": \"E001\", \"message\": \"boom\"}'::jsonb"
+            + " WHERE id = ?::uuid",
+        executionId);
+
+    given()
+        .post(EXECUTIONS + "/{id}/retry", executionId)
+        .then()
+        .statusCode(202)
+        .body("execution_id", equalTo(executionId))
+        .body("status", equalTo("failed"));
+    assertThat(
+            sql.row(
+                "SELECT retry_requested_at FROM graph_executions WHERE id = ?::uuid", executionId))
+        .extractingByKey("retry_requested_at")
+        .isNotNull();
+    ExecutionRequest request =
+        RequestQueue.next(UUID.fromString(executionId), ExecutionCommand.RETRY);
+    assertThat(request.graphVersion()).as("the same graph version").isEqualTo(1);
+
+    sql.update("UPDATE graph_executions SET status = 'cancelled' WHERE id = ?::uuid", executionId);
+    given().post(EXECUTIONS + "/{id}/retry", executionId).then().statusCode(202);
+  }
+
+  @Test
+  void retryOfAPendingRunningOrCompletedExecutionIs409() {
+    String graphId = createYamlGraph("order-review.yaml");
+    String executionId = given().post(GRAPHS + "/{id}/execute", graphId).path("execution_id");
+    Response pending = given().post(EXECUTIONS + "/{id}/retry", executionId);
+    assertProblem(pending, 409, "E011");
+    assertThat(pending.<String>path("detail")).startsWith("retry of a pending execution");
+
+    sql.update("UPDATE graph_executions SET status = 'running' WHERE id = ?::uuid", executionId);
+    Response running = given().post(EXECUTIONS + "/{id}/retry", executionId);
+    assertProblem(running, 409, "E011");
+    assertThat(running.<String>path("detail")).startsWith("retry of a running execution");
+
+    completeAsTheOrchestratorWould(executionId);
+    Response completed = given().post(EXECUTIONS + "/{id}/retry", executionId);
+    assertProblem(completed, 409, "E011");
+    assertThat(completed.<String>path("detail")).contains("nothing to retry");
+    assertThat(
+            sql.row(
+                "SELECT retry_requested_at FROM graph_executions WHERE id = ?::uuid", executionId))
+        .containsEntry("retry_requested_at", null);
   }
 
   // ------------------------------------------------------------------ the orchestrator's side
 
   /** Writes what the orchestrator writes when an execution completes. */
   private void completeAsTheOrchestratorWould(String executionId) {
-    update(
+    sql.update(
         "UPDATE graph_executions SET status = 'completed',"
             + " started_at = created_at + interval '10 milliseconds',"
             + " completed_at = created_at + interval '260 milliseconds',"
@@ -472,8 +576,9 @@ class ExecutionResourceTest {
         "INSERT INTO node_executions (execution_id, node_id, node_type, status, attempt, output,"
             + " started_at, completed_at) VALUES (?::uuid, ?, ?, 'completed', ?, ?::jsonb,"
             + " now(), now() + ?::interval)";
-    update(insert, executionId, "gate", "RuleNode", 1, "{\"gate_result\": true}", "4 milliseconds");
-    update(
+    sql.update(
+        insert, executionId, "gate", "RuleNode", 1, "{\"gate_result\": true}", "4 milliseconds");
+    sql.update(
         insert,
         executionId,
         "history",
@@ -481,7 +586,7 @@ class ExecutionResourceTest {
         2,
         "{\"history_result\": [{\"orders\": 4}], \"history_count\": 1}",
         "30 milliseconds");
-    update(
+    sql.update(
         insert,
         executionId,
         "review",
@@ -493,7 +598,7 @@ class ExecutionResourceTest {
 
   private String firstExecutionOf(String graphId) {
     Map<String, Object> row =
-        row("SELECT id FROM graph_executions WHERE graph_id = ?::uuid", graphId);
+        sql.row("SELECT id FROM graph_executions WHERE graph_id = ?::uuid", graphId);
     return row == null ? null : row.get("id").toString();
   }
 
@@ -517,84 +622,5 @@ class ExecutionResourceTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return Json.MAPPER.convertValue(
         Json.MAPPER.readTree(response.body()).get("arguments"), new TypeReference<>() {});
-  }
-
-  private ExecutionRequest awaitRequest(UUID executionId) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(rabbitHost);
-    factory.setPort(rabbitPort);
-    factory.setUsername(rabbitUser);
-    factory.setPassword(rabbitPassword);
-    factory.setVirtualHost(rabbitVhost);
-    try (com.rabbitmq.client.Connection connection = factory.newConnection();
-        Channel channel = connection.createChannel()) {
-      ExecutionRequest[] found = new ExecutionRequest[1];
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> {
-                GetResponse message;
-                while ((message = channel.basicGet(Queues.GRAPH_ORCHESTRATION, true)) != null) {
-                  assertThat(message.getProps().getContentType()).isEqualTo("application/json");
-                  assertThat(message.getProps().getDeliveryMode()).isEqualTo(2);
-                  JsonNode body =
-                      Json.MAPPER.readTree(new String(message.getBody(), StandardCharsets.UTF_8));
-                  ExecutionRequest request = Json.MAPPER.treeToValue(body, ExecutionRequest.class);
-                  if (request.executionId().equals(executionId)) {
-                    assertThat(body.has("execution_id")).isTrue();
-                    found[0] = request;
-                    return true;
-                  }
-                }
-                return false;
-              });
-      return found[0];
-    }
-  }
-
-  // ------------------------------------------------------------------ SQL
-
-  private Map<String, Object> row(String sql, Object... args) {
-    try (java.sql.Connection connection = database.getConnection();
-        PreparedStatement statement = prepare(connection, sql, args);
-        ResultSet rows = statement.executeQuery()) {
-      if (!rows.next()) {
-        return null;
-      }
-      Map<String, Object> row = new HashMap<>();
-      for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-        Object value = rows.getObject(i);
-        if (value instanceof java.sql.Timestamp) {
-          value = rows.getObject(i, OffsetDateTime.class);
-        }
-        row.put(rows.getMetaData().getColumnLabel(i), value);
-      }
-      return row;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private long count(String sql, Object... args) {
-    Map<String, Object> row = row(sql, args);
-    return ((Number) row.values().iterator().next()).longValue();
-  }
-
-  private void update(String sql, Object... args) {
-    try (java.sql.Connection connection = database.getConnection();
-        PreparedStatement statement = prepare(connection, sql, args)) {
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static PreparedStatement prepare(
-      java.sql.Connection connection, String sql, Object... args) throws SQLException {
-    PreparedStatement statement = connection.prepareStatement(sql);
-    for (int i = 0; i < args.length; i++) {
-      statement.setObject(i + 1, args[i]);
-    }
-    return statement;
   }
 }

@@ -34,6 +34,7 @@ public class BrokerTopology implements RecoveryListener {
 
   private final ConnectionFactory factory;
   private final GatewayConfig.BrokerSettings settings;
+  private final boolean migrateOnly;
   private volatile Connection connection;
   private volatile boolean declared;
   private volatile boolean stopping;
@@ -47,6 +48,7 @@ public class BrokerTopology implements RecoveryListener {
       @ConfigProperty(name = "rabbitmq-password", defaultValue = "guest") String password,
       @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
     this.settings = config.broker();
+    this.migrateOnly = config.migrateOnly();
     this.factory = new ConnectionFactory();
     factory.setHost(host);
     factory.setPort(port);
@@ -62,6 +64,9 @@ public class BrokerTopology implements RecoveryListener {
   }
 
   void onStart(@Observes StartupEvent event) {
+    if (migrateOnly) {
+      return; // the process only migrates the database and exits
+    }
     // one attempt right away, so a gateway whose broker is up is ready as soon as it started
     if (!declareOnce()) {
       worker = new Thread(this::declareWithBackoff, "broker-topology");

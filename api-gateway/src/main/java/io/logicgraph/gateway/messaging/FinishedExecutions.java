@@ -1,6 +1,7 @@
 package io.logicgraph.gateway.messaging;
 
 import io.logicgraph.gateway.GatewayConfig;
+import io.logicgraph.model.message.ExecutionEvents;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands.ReactiveRedisSubscriber;
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,8 +22,8 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Lets requests wait for executions to end. One Redis subscription per process (channel {@code
- * gateway.execution.finished-channel}, payload: the execution id) wakes the waiters of that
+ * Lets requests wait for executions to end. One Redis subscription per process (channel {@link
+ * ExecutionEvents#FINISHED_CHANNEL}, payload: the execution id) wakes the waiters of that
  * execution; PostgreSQL stays the truth: a waiter re-reads it right after registering (so a
  * notification sent just before cannot be missed), after every wake-up, and by polling — every
  * {@code wait-poll-interval} while the subscription is down, every {@code
@@ -38,6 +39,7 @@ public class FinishedExecutions {
   private final String channel;
   private final Duration pollInterval;
   private final Duration safetyPollInterval;
+  private final boolean migrateOnly;
   private final Map<UUID, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
   private final AtomicBoolean resubscribeScheduled = new AtomicBoolean();
   private volatile boolean subscribed;
@@ -51,10 +53,13 @@ public class FinishedExecutions {
     this.channel = config.execution().finishedChannel();
     this.pollInterval = config.execution().waitPollInterval();
     this.safetyPollInterval = config.execution().waitSafetyPollInterval();
+    this.migrateOnly = config.migrateOnly();
   }
 
   void onStart(@Observes StartupEvent event) {
-    subscribe();
+    if (!migrateOnly) {
+      subscribe();
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) {

@@ -23,6 +23,14 @@ public class ExecutionStore {
           + " WHERE execution_idempotency_keys.created_at"
           + " < now() - make_interval(secs => :retention)";
 
+  private static final String REQUEST_CANCEL =
+      "UPDATE graph_executions SET cancel_requested_at = now(), updated_at = now()"
+          + " WHERE id = :id AND tenant_id = :tenant AND status IN ('pending', 'running')"
+          + " AND cancel_requested_at IS NULL";
+  private static final String REQUEST_RETRY =
+      "UPDATE graph_executions SET retry_requested_at = now(), updated_at = now()"
+          + " WHERE id = :id AND tenant_id = :tenant AND status IN ('failed', 'cancelled')";
+
   private final Database db;
 
   public ExecutionStore(Database db) {
@@ -190,6 +198,80 @@ public class ExecutionStore {
                             .setMaxResults(limit)
                             .getResultList()
                             .map(items -> new ExecutionPage(items, total))));
+  }
+
+  /**
+   * Records a cancel request (the orchestrator acts on it). Returns the execution when it is still
+   * pending or running, whether this call or an earlier one asked; 404 when unknown, 409 when it
+   * already ended.
+   */
+  public Uni<ExecutionEntity> requestCancel(String tenant, UUID id) {
+    return db.inTransaction(
+        session ->
+            session
+                .createNativeQuery(REQUEST_CANCEL)
+                .setParameter("id", id)
+                .setParameter("tenant", tenant)
+                .executeUpdate()
+                .chain(() -> find(session, tenant, id))
+                .map(
+                    execution -> {
+                      ExecutionStatus status = ExecutionStatus.fromWire(execution.status);
+                      if (status.isTerminal()) {
+                        throw GatewayProblem.conflict(
+                            "execution "
+                                + id
+                                + " is already "
+                                + status.wire()
+                                + "; nothing to cancel");
+                      }
+                      return execution;
+                    }));
+  }
+
+  /**
+   * Records a retry request (the orchestrator re-runs the failed part). Returns the execution when
+   * it failed or was cancelled; 404 when unknown, 409 in any other state.
+   */
+  public Uni<ExecutionEntity> requestRetry(String tenant, UUID id) {
+    return db.inTransaction(
+        session ->
+            session
+                .createNativeQuery(REQUEST_RETRY)
+                .setParameter("id", id)
+                .setParameter("tenant", tenant)
+                .executeUpdate()
+                .chain(
+                    updated ->
+                        find(session, tenant, id)
+                            .map(
+                                execution -> {
+                                  if (updated == 0) {
+                                    throw retryConflict(id, execution.status);
+                                  }
+                                  return execution;
+                                })));
+  }
+
+  private static GatewayProblem retryConflict(UUID id, String current) {
+    ExecutionStatus status = ExecutionStatus.fromWire(current);
+    String detail =
+        switch (status) {
+          case PENDING ->
+              "retry of a pending execution: execution "
+                  + id
+                  + " has not started yet; only failed or cancelled executions can be retried";
+          case RUNNING ->
+              "retry of a running execution: execution "
+                  + id
+                  + " is still running; only failed or cancelled executions can be retried";
+          case COMPLETED ->
+              "execution " + id + " completed successfully; there is nothing to retry";
+          // it failed or was cancelled after the update looked at it: the request did not land
+          case FAILED, CANCELLED ->
+              "execution " + id + " changed state while the retry was requested; try again";
+        };
+    return GatewayProblem.conflict(detail);
   }
 
   /** The execution's status as stored now; null when the execution does not exist. */
