@@ -3,6 +3,7 @@ package io.logicgraph.fleet;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import io.logicgraph.model.testing.TestInfrastructure;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
@@ -31,16 +32,23 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole fleet on this machine for scenario tests: the five services as separate JVMs started
- * from {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} on free ports, the LLM emulator,
- * an own RabbitMQ virtual host, PostgreSQL databases and Redis database (reset at every start, so
- * nothing of an earlier run or of other suites leaks in), and a datasource {@value #SHOP_DB} for DB
- * nodes. Every process keeps its handle, so a test can {@link #kill} and {@link #start} one.
+ * from {@code <root>/<module>/target/quarkus-app/quarkus-run.jar} on free ports, the LLM emulator
+ * (serving worker-ai's OpenAI, Anthropic and Ollama providers), an own RabbitMQ virtual host,
+ * PostgreSQL databases and Redis database (reset at every start, so nothing of an earlier run or of
+ * other suites leaks in), and the datasources of DB nodes (see {@link FleetInfrastructure}). Every
+ * process keeps its handle, so a test can {@link #kill} and {@link #start} one.
  */
 public final class Fleet implements AutoCloseable {
   /**
    * The datasource name DB nodes of the scenario graphs use (worker-db: DATASOURCE_SHOP_DB_URL).
    */
   public static final String SHOP_DB = "shop_db";
+
+  /**
+   * The shop database again, reached by worker-db through a link a test can cut ({@link
+   * #cutRemoteLink()}): a datasource that becomes unreachable and comes back.
+   */
+  public static final String REMOTE_DB = "remote_db";
 
   /** The API key worker-ai sends to the emulator (which wants a key, but accepts any). */
   static final String EMULATOR_KEY = "emulator-key";
@@ -62,17 +70,20 @@ public final class Fleet implements AutoCloseable {
   private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
   private final ManagedProcess emulator;
   private final int emulatorPort;
+  private final TcpLink remoteLink;
+  private final Map<String, FleetDatabase> databases;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Thread shutdownHook = new Thread(this::destroyAllNow, "fleet-shutdown");
 
-  private Fleet(Builder builder, FleetInfrastructure infra) {
+  private Fleet(Builder builder, int[] free, TcpLink remoteLink, FleetInfrastructure infra) {
     this.root = builder.root;
     this.readyTimeout = builder.readyTimeout;
+    this.remoteLink = remoteLink;
+    this.databases = infra.databases();
     Path logs = builder.logDirectory;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    int[] free = freePorts(2 * Service.values().length + 1);
-    this.emulatorPort = free[free.length - 1];
+    this.emulatorPort = free[2 * Service.values().length];
     this.emulator =
         new ManagedProcess(
             "llm-emulator",
@@ -95,12 +106,19 @@ public final class Fleet implements AutoCloseable {
       env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
       switch (service) {
         case WORKER_DB ->
-            env.put(
-                "DATASOURCE_" + SHOP_DB.toUpperCase(Locale.ROOT) + "_URL",
-                infra.shopDatasourceUrl());
+            infra
+                .datasources()
+                .forEach(
+                    (name, url) ->
+                        env.put("DATASOURCE_" + name.toUpperCase(Locale.ROOT) + "_URL", url));
         case WORKER_AI -> {
-          env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + emulatorPort + "/v1");
+          // Every provider of worker-ai talks to the emulator (Anthropic and Ollama base URLs
+          // have no /v1: the providers append their own paths).
+          env.put("OPENAI_BASE_URL", llmRootUri() + "/v1");
           env.put("OPENAI_API_KEY", EMULATOR_KEY);
+          env.put("ANTHROPIC_BASE_URL", llmRootUri());
+          env.put("ANTHROPIC_API_KEY", EMULATOR_KEY);
+          env.put("OLLAMA_BASE_URL", llmRootUri());
         }
         default -> {}
       }
@@ -176,7 +194,16 @@ public final class Fleet implements AutoCloseable {
         throw new IllegalStateException(
             "cannot start the fleet; missing (service jars come from ./mvnw package): " + missing);
       }
-      Fleet fleet = new Fleet(this, FleetInfrastructure.prepare(name));
+      int[] free = freePorts(2 * Service.values().length + 2);
+      TcpLink link = new TcpLink(free[free.length - 1], postgresHost(), postgresPort());
+      Fleet fleet;
+      try {
+        link.restore();
+        fleet = new Fleet(this, free, link, FleetInfrastructure.prepare(name, root, link.port()));
+      } catch (RuntimeException | Error e) {
+        link.close();
+        throw e;
+      }
       try {
         fleet.startAll();
       } catch (RuntimeException | Error e) {
@@ -185,6 +212,15 @@ public final class Fleet implements AutoCloseable {
       }
       return fleet;
     }
+  }
+
+  private static String postgresHost() {
+    return URI.create(TestInfrastructure.endpoints().postgresUrl()).getHost();
+  }
+
+  private static int postgresPort() {
+    int port = URI.create(TestInfrastructure.endpoints().postgresUrl()).getPort();
+    return port > 0 ? port : 5432;
   }
 
   private void startAll() {
@@ -255,6 +291,11 @@ public final class Fleet implements AutoCloseable {
     return given().config(REST).baseUri(apiBaseUri()).basePath("/api/v1");
   }
 
+  /** The repository root the services were started from. */
+  public Path root() {
+    return root;
+  }
+
   /** e.g. {@code http://127.0.0.1:41234}. */
   public String apiBaseUri() {
     return "http://127.0.0.1:" + httpPort(Service.API_GATEWAY);
@@ -275,7 +316,27 @@ public final class Fleet implements AutoCloseable {
 
   /** The emulator's OpenAI-compatible base URL, e.g. {@code http://127.0.0.1:41299/v1}. */
   public String llmBaseUri() {
-    return "http://127.0.0.1:" + emulatorPort + "/v1";
+    return llmRootUri() + "/v1";
+  }
+
+  /**
+   * The emulator's root, e.g. {@code http://127.0.0.1:41299}: the Anthropic and Ollama base URL,
+   * and where {@code /emulator/last-request} is.
+   */
+  public String llmRootUri() {
+    return "http://127.0.0.1:" + emulatorPort;
+  }
+
+  /**
+   * A database of the fleet: {@code "state"} (the one the gateway and orchestrator share) or a
+   * datasource name ({@value #SHOP_DB}, {@code oms_db}, ...).
+   */
+  public FleetDatabase database(String name) {
+    FleetDatabase database = databases.get(name);
+    if (database == null) {
+      throw new IllegalArgumentException("no fleet database " + name + "; there are " + databases);
+    }
+    return database;
   }
 
   public Path log(Service service) {
@@ -308,15 +369,41 @@ public final class Fleet implements AutoCloseable {
 
   /** Starts a stopped or killed service again on the same ports and waits until it is ready. */
   public void start(Service service) {
+    start(service, Map.of());
+  }
+
+  /**
+   * Starts a stopped or killed service with extra environment variables for this run only (a later
+   * {@link #start(Service)} uses the fleet's own settings again).
+   */
+  public void start(Service service, Map<String, String> environment) {
     ManagedProcess process = services.get(service);
-    process.start();
+    process.start(environment);
     awaitUp(process, () -> ready(service), System.nanoTime() + readyTimeout.toNanos());
   }
 
   /** Graceful stop, then start. */
   public void restart(Service service) {
+    restart(service, Map.of());
+  }
+
+  /** Graceful stop, then start with extra environment variables for this run only. */
+  public void restart(Service service, Map<String, String> environment) {
     stop(service);
-    start(service);
+    start(service, environment);
+  }
+
+  /**
+   * Makes {@value #REMOTE_DB} unreachable: worker-db's connections to it drop and new ones are
+   * refused (its readiness goes DOWN until {@link #restoreRemoteLink()}).
+   */
+  public void cutRemoteLink() {
+    remoteLink.cut();
+  }
+
+  /** Makes {@value #REMOTE_DB} reachable again. */
+  public void restoreRemoteLink() {
+    remoteLink.restore();
   }
 
   // ------------------------------------------------------------------ diagnostics
@@ -366,6 +453,7 @@ public final class Fleet implements AutoCloseable {
     services.values().forEach(ManagedProcess::signalStop);
     services.values().forEach(p -> p.stop(20));
     emulator.stop(5);
+    remoteLink.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException | IllegalArgumentException e) {

@@ -99,12 +99,30 @@ final class FleetClient {
   }
 
   private Response execute(String graphId, Map<String, ?> context, Integer waitMillis) {
-    var request =
-        fleet.api().contentType(ContentType.JSON).body(text(Map.of("context", context))).when();
+    return execute(graphId, context, waitMillis, null);
+  }
+
+  /** POST /graphs/{id}/execute with an optional {@code wait} and {@code Idempotency-Key}. */
+  Response execute(
+      String graphId, Map<String, ?> context, Integer waitMillis, String idempotencyKey) {
+    var request = fleet.api().contentType(ContentType.JSON).body(text(Map.of("context", context)));
+    if (idempotencyKey != null) {
+      request = request.header("Idempotency-Key", idempotencyKey);
+    }
     if (waitMillis != null) {
       request = request.queryParam("wait", waitMillis);
     }
-    return request.post("/graphs/{id}/execute", graphId);
+    return request.when().post("/graphs/{id}/execute", graphId);
+  }
+
+  /** POST /executions/{id}/cancel, answer as it comes. */
+  Response cancel(String executionId) {
+    return fleet.api().when().post("/executions/{id}/cancel", executionId);
+  }
+
+  /** POST /executions/{id}/retry, answer as it comes. */
+  Response retry(String executionId) {
+    return fleet.api().when().post("/executions/{id}/retry", executionId);
   }
 
   /** GET /executions/{id}; asserts 200. */
@@ -144,6 +162,37 @@ final class FleetClient {
         .as("GET /executions/%s/results: %s", executionId, response.asString())
         .isEqualTo(200);
     return json(response.asString());
+  }
+
+  /** Polls GET /executions/{id} until {@code condition} holds for it; returns that state. */
+  JsonNode awaitExecution(
+      String executionId, Duration atMost, java.util.function.Predicate<JsonNode> condition) {
+    JsonNode[] last = new JsonNode[1];
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              poll(executionId).ifPresent(execution -> last[0] = execution);
+              return last[0] != null && condition.test(last[0]);
+            });
+    return last[0];
+  }
+
+  /**
+   * The attempts the orchestrator recorded for a node (table {@code node_attempts} of the fleet's
+   * state database), in attempt order: attempt, outcome, error (JSON), started_at, completed_at,
+   * recorded_at.
+   */
+  List<Map<String, Object>> attempts(String executionId, String nodeId) {
+    return fleet
+        .database("state")
+        .rows(
+            "SELECT attempt, outcome, error::text AS error, started_at, completed_at, recorded_at"
+                + " FROM node_attempts WHERE execution_id = ?::uuid AND node_id = ?"
+                + " ORDER BY attempt",
+            executionId,
+            nodeId);
   }
 
   /** Polls GET /executions/{id} until the execution is terminal. */
@@ -188,6 +237,66 @@ final class FleetClient {
             .post("/chat/completions");
     assertThat(response.statusCode()).as("emulator: %s", response.asString()).isEqualTo(200);
     String content = json(response.asString()).at("/choices/0/message/content").asText();
+    assertThat(content).as("emulator content").isNotBlank();
+    return content;
+  }
+
+  /**
+   * What the emulator answers to the Anthropic Messages request worker-ai sends for a ClaudeNode
+   * (or an AINode with provider anthropic): the text blocks joined.
+   */
+  String anthropicAnswer(String model, String systemPrompt, String prompt, int maxTokens) {
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("model", model);
+    body.put("max_tokens", maxTokens);
+    if (systemPrompt != null) {
+      body.put("system", systemPrompt);
+    }
+    body.put("messages", List.of(Map.of("role", "user", "content", prompt)));
+    Response response =
+        given()
+            .baseUri(fleet.llmRootUri())
+            .header("x-api-key", Fleet.EMULATOR_KEY)
+            .header("anthropic-version", "2023-06-01")
+            .contentType(ContentType.JSON)
+            .body(text(body))
+            .when()
+            .post("/v1/messages");
+    assertThat(response.statusCode()).as("emulator: %s", response.asString()).isEqualTo(200);
+    StringBuilder content = new StringBuilder();
+    for (JsonNode block : json(response.asString()).path("content")) {
+      content.append(block.path("text").asText());
+    }
+    assertThat(content).as("emulator content").isNotEmpty();
+    return content.toString();
+  }
+
+  /** What the emulator answers to the Ollama chat request worker-ai sends for an OllamaNode. */
+  String ollamaAnswer(String model, String systemPrompt, String prompt, int maxTokens) {
+    List<Map<String, String>> messages = new ArrayList<>();
+    if (systemPrompt != null) {
+      messages.add(Map.of("role", "system", "content", systemPrompt));
+    }
+    messages.add(Map.of("role", "user", "content", prompt));
+    Map<String, Object> body =
+        Map.of(
+            "model",
+            model,
+            "messages",
+            messages,
+            "stream",
+            false,
+            "options",
+            Map.of("num_predict", maxTokens));
+    Response response =
+        given()
+            .baseUri(fleet.llmRootUri())
+            .contentType(ContentType.JSON)
+            .body(text(body))
+            .when()
+            .post("/api/chat");
+    assertThat(response.statusCode()).as("emulator: %s", response.asString()).isEqualTo(200);
+    String content = json(response.asString()).at("/message/content").asText();
     assertThat(content).as("emulator content").isNotBlank();
     return content;
   }

@@ -15,46 +15,88 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The fleet's own slice of RabbitMQ, PostgreSQL and Redis, emptied at every start: a virtual host,
- * a state database, a Redis database index, and the shop datasource with its sample rows. The
+ * a state database, a Redis database index, and the datasources of worker-db with their rows. The
  * endpoints come from the shared test-infrastructure switch (local services or containers).
+ *
+ * <p>Datasources: {@code shop_db} (database {@code <name>_shop}, table {@code products}); {@code
+ * remote_db}, the same database reached through a {@link TcpLink} a test can cut; and, when the
+ * purchasing-flow example is present, {@code oms_db}, {@code inventory_db}, {@code supplier_db} and
+ * {@code uom_db} (databases {@code <name>_oms}, ...) filled by the example's own {@code
+ * schema.sql}.
  */
 final class FleetInfrastructure {
   /** Redis database index of the fleet's hot state, away from index 0 used by local runs. */
   private static final int REDIS_DATABASE = 1;
 
-  private final Map<String, String> environment;
-  private final String shopDatasourceUrl;
+  /**
+   * The purchasing-flow example's psql script: one section per datasource after {@code \connect}.
+   */
+  static final String PURCHASING_SCHEMA = "docs/examples/purchasing-flow/schema.sql";
 
-  private FleetInfrastructure(Map<String, String> environment, String shopDatasourceUrl) {
+  private final Map<String, String> environment;
+  private final Map<String, String> datasources;
+  private final Map<String, FleetDatabase> databases;
+
+  private FleetInfrastructure(
+      Map<String, String> environment,
+      Map<String, String> datasources,
+      Map<String, FleetDatabase> databases) {
     this.environment = environment;
-    this.shopDatasourceUrl = shopDatasourceUrl;
+    this.datasources = datasources;
+    this.databases = databases;
   }
 
-  /** Resets and returns the infrastructure named {@code name} (vhost, databases). */
-  static FleetInfrastructure prepare(String name) {
+  /**
+   * Resets and returns the infrastructure named {@code name} (vhost, databases); {@code remote_db}
+   * goes through the given link, which this call points at the PostgreSQL server.
+   */
+  static FleetInfrastructure prepare(String name, Path root, int linkPort) {
     String database = name.replaceAll("[^A-Za-z0-9_]", "_");
     Endpoints endpoints = isolated(TestInfrastructure.endpoints(), name);
     URI postgres = URI.create(endpoints.postgresUrl());
+    Map<String, String> datasources = new LinkedHashMap<>();
+    Map<String, FleetDatabase> databases = new LinkedHashMap<>();
+
     recreateDatabase(postgres, database);
+    databases.put("state", FleetDatabase.of(URI.create(withPath(postgres, "/" + database))));
+
     recreateDatabase(postgres, database + "_shop");
     String shopUrl = withPath(postgres, "/" + database + "_shop");
-    fillShop(URI.create(shopUrl));
+    FleetDatabase shop = FleetDatabase.of(URI.create(shopUrl));
+    fillShop(shop);
+    databases.put(Fleet.SHOP_DB, shop);
+    datasources.put(Fleet.SHOP_DB, shopUrl);
+    datasources.put(Fleet.REMOTE_DB, withHostPort(URI.create(shopUrl), "127.0.0.1", linkPort));
+
+    Path schema = root.resolve(PURCHASING_SCHEMA);
+    if (Files.isRegularFile(schema)) {
+      for (Map.Entry<String, String> section : psqlSections(schema).entrySet()) {
+        String datasource = section.getKey();
+        String db = database + "_" + datasource.replaceFirst("_db$", "");
+        recreateDatabase(postgres, db);
+        String url = withPath(postgres, "/" + db);
+        FleetDatabase target = FleetDatabase.of(URI.create(url));
+        target.execute(section.getValue());
+        databases.put(datasource, target);
+        datasources.put(datasource, url);
+      }
+    }
     flushRedis(URI.create(endpoints.redisUrl()));
 
     Map<String, String> env = new LinkedHashMap<>(endpoints.environment());
     env.put("POSTGRES_URL", withPath(postgres, "/" + database));
     env.put("REDIS_URL", withPath(URI.create(endpoints.redisUrl()), "/" + REDIS_DATABASE));
-    return new FleetInfrastructure(Map.copyOf(env), shopUrl);
+    return new FleetInfrastructure(
+        Map.copyOf(env), Collections.unmodifiableMap(datasources), Map.copyOf(databases));
   }
 
   /** POSTGRES_URL, REDIS_URL and RABBITMQ_URL of this fleet. */
@@ -62,9 +104,47 @@ final class FleetInfrastructure {
     return environment;
   }
 
-  /** The URL of the shop datasource, in the form worker-db reads from DATASOURCE_*_URL. */
-  String shopDatasourceUrl() {
-    return shopDatasourceUrl;
+  /** Datasource name → URL, in the form worker-db reads from DATASOURCE_<NAME>_URL. */
+  Map<String, String> datasources() {
+    return datasources;
+  }
+
+  /** {@code state} (the services' database) and each datasource's database, by datasource name. */
+  Map<String, FleetDatabase> databases() {
+    return databases;
+  }
+
+  /**
+   * The sections of a psql script that switches databases with {@code \connect <db>}: database name
+   * → the SQL up to the next {@code \connect}. Text before the first one is ignored.
+   */
+  static Map<String, String> psqlSections(Path script) {
+    Map<String, String> sections = new LinkedHashMap<>();
+    String current = null;
+    StringBuilder sql = new StringBuilder();
+    try {
+      for (String line : Files.readAllLines(script, StandardCharsets.UTF_8)) {
+        String trimmed = line.trim();
+        if (trimmed.startsWith("\\connect ") || trimmed.startsWith("\\c ")) {
+          if (current != null) {
+            sections.put(current, sql.toString());
+          }
+          current = trimmed.split("\\s+")[1];
+          sql.setLength(0);
+        } else if (trimmed.startsWith("\\")) {
+          throw new IllegalArgumentException(
+              script + ": psql command not understood by the fleet: " + trimmed);
+        } else if (current != null) {
+          sql.append(line).append('\n');
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (current != null) {
+      sections.put(current, sql.toString());
+    }
+    return sections;
   }
 
   /**
@@ -115,40 +195,19 @@ final class FleetInfrastructure {
   }
 
   private static void recreateDatabase(URI server, String database) {
-    execute(
-        server,
-        "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)",
-        "CREATE DATABASE " + database);
+    FleetDatabase.of(server)
+        .execute(
+            "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)", "CREATE DATABASE " + database);
   }
 
-  private static void fillShop(URI shop) {
-    execute(
-        shop,
+  private static void fillShop(FleetDatabase shop) {
+    shop.execute(
         "CREATE TABLE products (id text PRIMARY KEY, name text NOT NULL,"
             + " price numeric(10, 2) NOT NULL, stock integer NOT NULL)",
         "INSERT INTO products (id, name, price, stock) VALUES"
             + " ('P-100', 'Espresso beans 1 kg', 18.50, 42),"
             + " ('P-200', 'Milk frother', 34.90, 5),"
             + " ('P-300', 'Paper filters (100)', 3.20, 0)");
-  }
-
-  private static void execute(URI database, String... statements) {
-    String[] credentials = credentials(database);
-    String jdbc =
-        "jdbc:postgresql://"
-            + database.getHost()
-            + ":"
-            + (database.getPort() > 0 ? database.getPort() : 5432)
-            + database.getRawPath();
-    try (Connection connection = DriverManager.getConnection(jdbc, credentials[0], credentials[1]);
-        Statement statement = connection.createStatement()) {
-      for (String sql : statements) {
-        statement.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "cannot prepare database " + database.getRawPath() + ": " + e.getMessage(), e);
-    }
   }
 
   private static void flushRedis(URI redis) {
@@ -217,6 +276,17 @@ final class FleetInfrastructure {
       user.isEmpty() ? null : URLDecoder.decode(user, StandardCharsets.UTF_8),
       password == null ? null : URLDecoder.decode(password, StandardCharsets.UTF_8)
     };
+  }
+
+  private static String withHostPort(URI uri, String host, int port) {
+    return uri.getScheme()
+        + "://"
+        + (uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@")
+        + host
+        + ":"
+        + port
+        + uri.getRawPath()
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
   private static String withPath(URI uri, String path) {

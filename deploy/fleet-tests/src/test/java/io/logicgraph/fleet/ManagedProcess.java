@@ -47,6 +47,11 @@ final class ManagedProcess {
   }
 
   synchronized void start() {
+    start(Map.of());
+  }
+
+  /** Starts the process with extra environment variables (for this run only). */
+  synchronized void start(Map<String, String> extraEnvironment) {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     }
@@ -65,6 +70,7 @@ final class ManagedProcess {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.PIPE);
       builder.environment().putAll(environment);
+      builder.environment().putAll(extraEnvironment);
       process = builder.start();
       process.getOutputStream().close();
       expectedAlive = true;

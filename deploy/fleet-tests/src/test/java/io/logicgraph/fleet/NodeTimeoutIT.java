@@ -1,0 +1,47 @@
+package io.logicgraph.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Node timeout: with worker-ai stopped nobody answers the task; each attempt passes its 1 s
+ * deadline, the orchestrator re-dispatches it (two extra attempts for a lost task, on top of a
+ * policy of one attempt), then fails the node and the execution with E005.
+ */
+@ExtendWith(FleetExtension.class)
+class NodeTimeoutIT {
+
+  @Test
+  void anUnansweredTaskIsRedispatchedThenFailsWithE005(Fleet fleet) {
+    FleetClient client = new FleetClient(fleet);
+    String graphId = client.submit(FleetClient.graph("node-timeout.yaml"));
+
+    JsonNode execution;
+    String executionId;
+    fleet.stop(Service.WORKER_AI);
+    try {
+      executionId = client.start(graphId, Map.of("customer", "Ada"));
+      execution = client.awaitTerminal(executionId, Duration.ofSeconds(45));
+    } finally {
+      fleet.start(Service.WORKER_AI);
+    }
+
+    assertThat(execution.path("status").asText()).as("%s", execution).isEqualTo("failed");
+    assertThat(execution.at("/error/code").asText()).isEqualTo("E005");
+    JsonNode ask = execution.at("/nodes/ask");
+    assertThat(ask.path("status").asText()).isEqualTo("failed");
+    assertThat(ask.path("attempts").asInt()).as("1 + 2 re-dispatches: %s", ask).isEqualTo(3);
+    assertThat(ask.at("/error/code").asText()).isEqualTo("E005");
+    assertThat(FleetClient.absent(ask.path("started_at"))).as("no worker ever started it").isTrue();
+
+    List<Map<String, Object>> attempts = client.attempts(executionId, "ask");
+    assertThat(attempts).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3);
+    assertThat(attempts).extracting(a -> a.get("outcome")).containsOnly("timed_out");
+  }
+}
