@@ -1,7 +1,9 @@
 package io.logicgraph.orchestrator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.context.ContextPath;
 import io.logicgraph.model.context.ExecutionContexts;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
@@ -10,6 +12,7 @@ import io.logicgraph.model.graph.Dag;
 import io.logicgraph.model.graph.ExecutionStatus;
 import io.logicgraph.model.graph.NodeDefinition;
 import io.logicgraph.model.graph.NodeStatus;
+import io.logicgraph.model.graph.NodeType;
 import io.logicgraph.model.graph.OnError;
 import io.logicgraph.model.graph.RetryPolicy;
 import io.logicgraph.model.message.ExecutionEventType;
@@ -23,6 +26,7 @@ import io.logicgraph.orchestrator.engine.NodeState;
 import io.logicgraph.orchestrator.engine.Plan;
 import io.logicgraph.orchestrator.messaging.TaskDispatcher;
 import io.logicgraph.orchestrator.metrics.QueueMetrics;
+import io.logicgraph.orchestrator.state.ChildOutcome;
 import io.logicgraph.orchestrator.state.Definitions;
 import io.logicgraph.orchestrator.state.ExecutionRow;
 import io.logicgraph.orchestrator.state.ExecutionStore;
@@ -70,6 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
 @ApplicationScoped
 public class Advancer {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final Duration SUBGRAPH_TIMEOUT_WITHOUT_DEADLINE = Duration.ofHours(24);
+  private static final int MAX_OUTPUT_CHARS = 256 * 1024;
 
   private final ExecutionStore store;
   private final Definitions definitions;
@@ -145,7 +151,38 @@ public class Advancer {
             () ->
                 outcome.finished() == null
                     ? Uni.createFrom().voidItem()
-                    : notifier.finished(executionId, outcome.finished(), outcome.createdAt()));
+                    : notifier.finished(executionId, outcome.finished(), outcome.createdAt()))
+        .chain(() -> stepRelated(outcome));
+  }
+
+  /**
+   * Starts (or cancels) the child executions this step created (or asked to cancel), and gives a
+   * finished child's outcome to its parent. Each is a step of its own, in its own transaction; a
+   * lost one is made up by the reconciler (a pending child is started, a cancel request is served,
+   * a finished child whose parent node still waits is delivered), so failures here are only logged.
+   */
+  private Uni<Void> stepRelated(StepOutcome outcome) {
+    List<UUID> related = new ArrayList<>(outcome.children());
+    if (outcome.finished() != null && outcome.parent() != null) {
+      related.add(outcome.parent());
+    }
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (UUID other : related) {
+      chain =
+          chain.chain(
+              () ->
+                  request(other)
+                      .onFailure()
+                      .recoverWithItem(
+                          e -> {
+                            Log.warnf(
+                                "step of related execution %s failed (the reconciler will"
+                                    + " retry): %s",
+                                other, e.getMessage());
+                            return null;
+                          }));
+    }
+    return chain;
   }
 
   /**
@@ -203,7 +240,9 @@ public class Advancer {
                         Event.execution(ExecutionEventType.EXECUTION_FINISHED, "failed", error)),
                     List.of(),
                     ExecutionStatus.FAILED,
-                    execution.createdAt()));
+                    execution.createdAt(),
+                    List.of(),
+                    execution.parentExecutionId()));
   }
 
   private Uni<StepOutcome> step(SqlConnection tx, Step step, NodeResult result, boolean sweep) {
@@ -237,6 +276,7 @@ public class Advancer {
         .chain(() -> store.loadNodes(tx, id))
         .invoke(step.nodes::putAll)
         .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
+        .chain(() -> applyFinishedChildren(tx, step))
         .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
         .chain(() -> fillOutputs(tx, step))
         .chain(() -> planAndRecord(tx, step));
@@ -279,7 +319,10 @@ public class Advancer {
       Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
       return Uni.createFrom().voidItem();
     }
-    queueMetrics.consumed(step.dag.graph().node(result.nodeId()).nodeType().worker().queue());
+    NodeType resultType = step.dag.graph().node(result.nodeId()).nodeType();
+    if (resultType.worker().isPool()) {
+      queueMetrics.consumed(resultType.worker().queue());
+    }
     if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
       if (row.attempt() == result.attempt()) {
         // A duplicate of the applied result. What it queued may not have reached the broker if the
@@ -475,7 +518,9 @@ public class Advancer {
     UUID id = step.execution.id();
     Plan plan = plan(step);
     List<Long> timeouts =
-        plan.toQueue().stream().map(nodeId -> timeoutMs(step.dag.graph().node(nodeId))).toList();
+        plan.toQueue().stream()
+            .map(nodeId -> timeoutMs(step, step.dag.graph().node(nodeId)))
+            .toList();
     return store
         .queue(tx, id, plan.toQueue(), timeouts)
         .call(() -> store.setStatus(tx, id, plan.toSkip(), NodeStatus.SKIPPED))
@@ -487,10 +532,21 @@ public class Advancer {
               plan.toCancel().forEach(n -> step.mark(n, NodeStatus.CANCELLED));
               rounds.skipped.addAll(plan.toSkip());
               rounds.cancelled.addAll(plan.toCancel());
-              Map<String, String> keys = cacheKeys(step, queued.keySet());
-              return cache
-                  .lookup(keys.values())
-                  .chain(found -> serveFromCache(tx, step, queued, keys, found, rounds))
+              Map<String, QueuedAttempt> subgraphs = new LinkedHashMap<>();
+              Map<String, QueuedAttempt> forWorkers = new LinkedHashMap<>();
+              queued.forEach(
+                  (nodeId, attempt) ->
+                      (isSubgraph(step, nodeId) ? subgraphs : forWorkers).put(nodeId, attempt));
+              Map<String, String> keys = cacheKeys(step, forWorkers.keySet());
+              return startChildren(tx, step, subgraphs)
+                  .chain(
+                      settled ->
+                          cache
+                              .lookup(keys.values())
+                              .chain(
+                                  found ->
+                                      serveFromCache(tx, step, forWorkers, keys, found, rounds))
+                              .map(hits -> hits + settled))
                   .chain(
                       hits ->
                           hits > 0 && !plan.isTerminal()
@@ -504,7 +560,7 @@ public class Advancer {
     Map<String, ObjectNode> outputs = step.outputs();
     for (String nodeId : nodeIds) {
       NodeDefinition node = step.dag.graph().node(nodeId);
-      if (node.cache() != null && node.cache().ttlS() > 0) {
+      if (node.cache() != null && node.cache().ttlS() > 0 && node.nodeType().worker().isPool()) {
         keys.put(
             nodeId,
             CacheKeys.key(
@@ -560,6 +616,16 @@ public class Advancer {
       recorded = store.finishExecution(tx, id, plan.terminalStatus(), context, plan.error());
     } else {
       recorded = step.status.isTerminal() ? Uni.createFrom().voidItem() : store.touch(tx, id);
+    }
+    if (step.hasSubgraphs) {
+      boolean over = plan.isTerminal() || step.status.isTerminal();
+      recorded =
+          recorded.chain(
+              () ->
+                  store
+                      .cancelOrphanedChildren(tx, id, over)
+                      .invoke(step.children::addAll)
+                      .replaceWithVoid());
     }
     return recorded.map(ignored -> outcome(step, plan, rounds));
   }
@@ -633,7 +699,9 @@ public class Advancer {
           });
       for (String nodeId : step.republish) {
         NodeRow row = step.nodes.get(nodeId);
-        if (!queued.containsKey(nodeId) && row.status() == NodeStatus.QUEUED) {
+        if (!queued.containsKey(nodeId)
+            && row.status() == NodeStatus.QUEUED
+            && !isSubgraph(step, nodeId)) {
           tasks.add(task(step, outputs, nodeId, row.attempt(), row.deadlineAt()));
           attempts.put(nodeId, row.attempt());
         }
@@ -659,7 +727,9 @@ public class Advancer {
         step.events,
         wakeUps,
         plan.terminalStatus(),
-        step.execution.createdAt());
+        step.execution.createdAt(),
+        step.children,
+        step.execution.parentExecutionId());
   }
 
   private NodeTask task(
@@ -677,10 +747,240 @@ public class Advancer {
         Instant.now());
   }
 
-  private long timeoutMs(NodeDefinition node) {
-    return node.timeoutMs() != null && node.timeoutMs() > 0
-        ? node.timeoutMs()
-        : config.defaultNodeTimeout().toMillis();
+  private long timeoutMs(Step step, NodeDefinition node) {
+    if (node.timeoutMs() != null && node.timeoutMs() > 0) {
+      return node.timeoutMs();
+    }
+    if (node.nodeType() == NodeType.SUBGRAPH) {
+      // A child execution has the parent's deadline: the node waits as long as the execution may.
+      Instant deadline = step.execution.deadlineAt();
+      return deadline == null
+          ? SUBGRAPH_TIMEOUT_WITHOUT_DEADLINE.toMillis()
+          : Math.max(1, Duration.between(step.execution.now(), deadline).toMillis());
+    }
+    return config.defaultNodeTimeout().toMillis();
+  }
+
+  private static boolean isSubgraph(Step step, String nodeId) {
+    NodeDefinition node = step.dag.graph().node(nodeId);
+    return node != null && node.nodeType() == NodeType.SUBGRAPH;
+  }
+
+  /**
+   * Starts the child execution of each just-queued SubgraphNode attempt, in this transaction: the
+   * child row (pending; the parent's deadline; input from {@code input_mapping}, else the node's
+   * context view) is inserted and the node marked running; the child is stepped after commit. A
+   * missing graph or a too deep nesting fails the node at once (E004). Returns how many nodes were
+   * settled that way (their failure may change the plan).
+   */
+  private Uni<Integer> startChildren(
+      SqlConnection tx, Step step, Map<String, QueuedAttempt> subgraphs) {
+    UUID id = step.execution.id();
+    Uni<Integer> chain = Uni.createFrom().item(0);
+    for (var entry : subgraphs.entrySet()) {
+      String nodeId = entry.getKey();
+      int attempt = entry.getValue().attempt();
+      NodeDefinition node = step.dag.graph().node(nodeId);
+      step.events.add(Event.node(ExecutionEventType.NODE_QUEUED, nodeId, attempt, "queued", null));
+      int depth = step.execution.depth() + 1;
+      UUID graphId = UUID.fromString(node.text("graph_id"));
+      JsonNode versionField = node.field("version");
+      Integer version = versionField == null || versionField.isNull() ? null : versionField.asInt();
+      chain =
+          chain.chain(
+              settled -> {
+                if (depth > config.maxSubgraphDepth()) {
+                  return failChildStart(
+                          tx,
+                          step,
+                          nodeId,
+                          "SubgraphNode '"
+                              + nodeId
+                              + "' would start graph "
+                              + graphId
+                              + " at nesting depth "
+                              + depth
+                              + "; the limit (orchestrator.max-subgraph-depth) is "
+                              + config.maxSubgraphDepth(),
+                          "check the graphs for a SubgraphNode that runs its own graph")
+                      .replaceWith(settled + 1);
+                }
+                return store
+                    .childGraphVersion(tx, step.execution.tenantId(), graphId, version)
+                    .chain(
+                        found -> {
+                          if (found == null) {
+                            return failChildStart(
+                                    tx,
+                                    step,
+                                    nodeId,
+                                    "SubgraphNode '"
+                                        + nodeId
+                                        + "' names graph "
+                                        + graphId
+                                        + (version == null ? "" : " version " + version)
+                                        + ", which does not exist or was deleted",
+                                    "set graph_id (and version) to a stored graph of the same"
+                                        + " tenant")
+                                .replaceWith(settled + 1);
+                          }
+                          UUID childId = UUID.randomUUID();
+                          return store
+                              .insertChild(
+                                  tx,
+                                  childId,
+                                  step.execution,
+                                  nodeId,
+                                  attempt,
+                                  graphId,
+                                  found,
+                                  childInput(step, node))
+                              .invoke(
+                                  inserted -> {
+                                    if (inserted) {
+                                      step.children.add(childId);
+                                    }
+                                  })
+                              .chain(() -> store.markRunning(tx, id, nodeId, attempt))
+                              .invoke(
+                                  () ->
+                                      step.update(
+                                          step.nodes.get(nodeId), NodeStatus.RUNNING, null, null))
+                              .replaceWith(settled);
+                        });
+              });
+    }
+    return chain;
+  }
+
+  private Uni<Void> failChildStart(
+      SqlConnection tx, Step step, String nodeId, String message, String hint) {
+    NodeRow row = step.nodes.get(nodeId);
+    NodeError error = NodeError.permanent(ErrorCode.E004, nodeId, message, hint);
+    return store
+        .recordAttempt(
+            tx, step.execution.id(), nodeId, row.attempt(), "failed", error, null, null, null)
+        .chain(() -> failAttempt(tx, step, row, step.dag.graph().node(nodeId), error, null));
+  }
+
+  /** The child's input: the {@code input_mapping} values, else the node's whole context view. */
+  private static ObjectNode childInput(Step step, NodeDefinition node) {
+    ObjectNode view =
+        ExecutionContexts.forNode(step.dag, step.execution.input(), step.outputs(), node.id());
+    JsonNode mapping = node.field("input_mapping");
+    if (mapping == null || !mapping.isObject()) {
+      return view;
+    }
+    ObjectNode input = JSON.objectNode();
+    mapping
+        .fields()
+        .forEachRemaining(
+            e -> input.set(e.getKey(), ContextPath.get(view, e.getValue().asText()).deepCopy()));
+    return input;
+  }
+
+  /**
+   * Applies the outcome of every finished child whose SubgraphNode attempt still waits for it, as
+   * that attempt's result. Runs in every step of the parent, so the child's own delivery and the
+   * reconciler (which finds such parents) both land here; the attempt key makes a second delivery
+   * change nothing.
+   */
+  private Uni<Void> applyFinishedChildren(SqlConnection tx, Step step) {
+    if (!step.hasSubgraphs
+        || step.nodes.values().stream()
+            .noneMatch(r -> r.status().isInFlight() && isSubgraph(step, r.nodeId()))) {
+      return Uni.createFrom().voidItem();
+    }
+    return store
+        .finishedChildren(tx, step.execution.id())
+        .chain(
+            children -> {
+              Uni<Void> chain = Uni.createFrom().voidItem();
+              for (ChildOutcome child : children) {
+                if (!isSubgraph(step, child.nodeId())) {
+                  continue;
+                }
+                NodeResult result = childResult(step, child);
+                chain = chain.chain(() -> applyResult(tx, step, result));
+              }
+              return chain;
+            });
+  }
+
+  private NodeResult childResult(Step step, ChildOutcome child) {
+    NodeDefinition node = step.dag.graph().node(child.nodeId());
+    NodeError error = null;
+    ObjectNode output = null;
+    if (child.status() == ExecutionStatus.COMPLETED && child.context() instanceof ObjectNode ctx) {
+      output = subgraphOutput(node, ctx);
+      if (output.toString().length() > MAX_OUTPUT_CHARS) {
+        error =
+            NodeError.permanent(
+                ErrorCode.E010,
+                node.id(),
+                "the output of SubgraphNode '"
+                    + node.id()
+                    + "' (child execution "
+                    + child.childId()
+                    + ") exceeds 256 KiB",
+                "map fewer values with output_mapping");
+        output = null;
+      }
+    } else {
+      String reason =
+          child.error() == null
+              ? "no error recorded"
+              : child.error().code() + " " + child.error().message();
+      error =
+          NodeError.permanent(
+              ErrorCode.E001,
+              node.id(),
+              "child execution "
+                  + child.childId()
+                  + " of SubgraphNode '"
+                  + node.id()
+                  + "' "
+                  + child.status().wire()
+                  + ": "
+                  + reason,
+              "inspect the child execution " + child.childId());
+    }
+    return new NodeResult(
+        NodeResult.SCHEMA_VERSION,
+        step.execution.id(),
+        child.nodeId(),
+        child.attempt(),
+        error == null ? NodeOutcome.SUCCEEDED : NodeOutcome.FAILED,
+        output,
+        error,
+        child.startedAt(),
+        child.completedAt(),
+        "orchestrator");
+  }
+
+  /**
+   * What a completed child gives its parent: each {@code output_mapping} entry (child context path
+   * to parent key) as a top-level key, and {@code <id>_result} = the mapped object; without a
+   * mapping, {@code <id>_result} = the child's whole final context.
+   */
+  static ObjectNode subgraphOutput(NodeDefinition node, ObjectNode childContext) {
+    ObjectNode output = JSON.objectNode();
+    JsonNode mapping = node.field("output_mapping");
+    if (mapping == null || !mapping.isObject()) {
+      output.set(node.id() + "_result", childContext);
+      return output;
+    }
+    ObjectNode mapped = JSON.objectNode();
+    mapping
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode value = ContextPath.get(childContext, e.getKey()).deepCopy();
+              mapped.set(e.getValue().asText(), value);
+              output.set(e.getValue().asText(), value.deepCopy());
+            });
+    output.set(node.id() + "_result", mapped);
+    return output;
   }
 
   private static ObjectNode partialContext(Step step) {
@@ -700,6 +1000,8 @@ public class Advancer {
     final Map<String, AttemptOutput> remember = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
     final Set<String> succeeded = new LinkedHashSet<>();
+    final List<UUID> children = new ArrayList<>();
+    final boolean hasSubgraphs;
     ExecutionStatus status;
     boolean deadlinePassed;
 
@@ -707,6 +1009,8 @@ public class Advancer {
       this.execution = execution;
       this.dag = dag;
       this.status = execution.status();
+      this.hasSubgraphs =
+          dag.graph().nodes().values().stream().anyMatch(n -> n.nodeType() == NodeType.SUBGRAPH);
     }
 
     void update(NodeRow row, NodeStatus status, ObjectNode output, NodeError error) {
@@ -804,9 +1108,20 @@ public class Advancer {
       List<Event> events,
       List<Instant> wakeUps,
       ExecutionStatus finished,
-      Instant createdAt) {
+      Instant createdAt,
+      List<UUID> children,
+      UUID parent) {
     static final StepOutcome NONE =
         new StepOutcome(
-            List.of(), Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, Instant.EPOCH);
+            List.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            List.of(),
+            null,
+            Instant.EPOCH,
+            List.of(),
+            null);
   }
 }

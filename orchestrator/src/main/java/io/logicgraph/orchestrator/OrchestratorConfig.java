@@ -43,6 +43,13 @@ public interface OrchestratorConfig {
   @WithDefault("200")
   int reconcileBatch();
 
+  /**
+   * Deepest nesting of child executions (a SubgraphNode's child is one deeper than its parent; a
+   * top-level execution is at depth 0). A SubgraphNode that would go deeper fails with E004.
+   */
+  @WithDefault("5")
+  int maxSubgraphDepth();
+
   /** Parsed graph versions kept in memory (they are immutable). */
   @WithDefault("1000")
   int definitionCacheSize();

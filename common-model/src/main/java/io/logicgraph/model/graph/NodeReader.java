@@ -55,7 +55,12 @@ final class NodeReader {
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern DATASOURCE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final String RETRY_OWNER = "retry";
-  private static final String SUBGRAPH = "SubgraphNode";
+  private static final List<String> SUBGRAPH_FIELDS =
+      List.of("graph_id", "version", "input_mapping", "output_mapping");
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern CONTEXT_KEY = Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
   static final long DEFAULT_BACKOFF_MS = 1_000;
   static final double DEFAULT_MULTIPLIER = 2.0;
@@ -143,10 +148,6 @@ final class NodeReader {
   }
 
   private NodeType resolveType(String name, String typePath) {
-    if (SUBGRAPH.equals(name)) {
-      problems.error(typePath, "SubgraphNode is not supported yet");
-      return null;
-    }
     return NodeType.fromTypeName(name)
         .orElseGet(
             () -> {
@@ -171,6 +172,7 @@ final class NodeReader {
       case AI -> AI_FIELDS;
       case RULE -> List.of("condition");
       case GRL -> List.of("rules");
+      case SUBGRAPH -> SUBGRAPH_FIELDS;
     };
   }
 
@@ -185,6 +187,7 @@ final class NodeReader {
       case OPENAI, CLAUDE, OLLAMA, AI -> readLlm(type, fields, config);
       case RULE -> readRule(fields, config);
       case GRL -> readGrl(fields, config);
+      case SUBGRAPH -> readSubgraph(fields, config);
     }
     Long timeoutMs = fields.integer("timeout_ms", false, 1);
     String onError = fields.choice("on_error", false, List.of("fail", "continue"));
@@ -216,6 +219,11 @@ final class NodeReader {
                     path + "." + key,
                     "provider endpoints and API keys never come from a graph: they are configured"
                         + " on worker-ai (E004)");
+              } else if (type == NodeType.SUBGRAPH && key.equals("subgraph_file")) {
+                problems.error(
+                    path + "." + key,
+                    "graph files are not loaded: name a stored graph with 'graph_id' (the id"
+                        + " returned when the graph was created)");
               } else if (CONNECTION_KEYS.contains(key)) {
                 problems.error(path + "." + key, CONNECTION_MESSAGE);
               } else {
@@ -414,6 +422,66 @@ final class NodeReader {
       }
     } catch (GrlParseException e) {
       fields.error("rules", "rules of node '" + id + "' do not parse: " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code graph_id} (a stored graph), optional {@code version}, {@code input_mapping} (child key →
+   * parent context path) and {@code output_mapping} (child context path → parent key).
+   */
+  private void readSubgraph(FieldReader fields, ObjectNode config) {
+    JsonNode graphId = fields.value("graph_id");
+    if (graphId == null) {
+      fields.missing("graph_id", "the id of a stored graph to run as a child execution");
+    } else if (!graphId.isTextual() || !UUID_TEXT.matcher(graphId.textValue()).matches()) {
+      fields.error("graph_id", "'graph_id' must be the UUID of a stored graph");
+    } else {
+      config.put("graph_id", graphId.textValue().toLowerCase(java.util.Locale.ROOT));
+    }
+    Long version = fields.integer("version", false, 1);
+    if (version != null) {
+      putInteger(config, "version", version);
+    }
+    java.util.Map<String, String> inputs = fields.pathMap("input_mapping");
+    if (inputs != null) {
+      ObjectNode mapping = config.putObject("input_mapping");
+      inputs.forEach(
+          (childKey, parentPath) -> {
+            if (!CONTEXT_KEY.matcher(childKey).matches()) {
+              problems.error(
+                  fields.path("input_mapping") + "." + childKey,
+                  "a child context key must be 1-100 characters of [A-Za-z0-9_-]");
+            }
+            mapping.put(childKey, parentPath);
+          });
+    }
+    ObjectNode outputs = fields.object("output_mapping");
+    if (outputs != null) {
+      ObjectNode mapping = config.putObject("output_mapping");
+      String outputPath = fields.path("output_mapping");
+      outputs
+          .fields()
+          .forEachRemaining(
+              entry -> {
+                String entryPath = outputPath + "." + entry.getKey();
+                JsonNode parentKey = entry.getValue();
+                if (!FieldReader.isContextPath(entry.getKey())) {
+                  problems.error(
+                      entryPath, "'" + entry.getKey() + "' is not a context path (a.b.0.c)");
+                } else if (!parentKey.isTextual()
+                    || !CONTEXT_KEY.matcher(parentKey.textValue()).matches()) {
+                  problems.error(
+                      entryPath,
+                      "must name a top-level context key of the parent: 1-100 characters of"
+                          + " [A-Za-z0-9_-]");
+                } else if (parentKey.textValue().equals(id + "_result")) {
+                  problems.error(
+                      entryPath,
+                      "'" + id + "_result' is written by the node itself; map to another key");
+                } else {
+                  mapping.put(entry.getKey(), parentKey.textValue());
+                }
+              });
     }
   }
 

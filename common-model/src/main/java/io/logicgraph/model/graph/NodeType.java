@@ -17,7 +17,8 @@ public enum NodeType {
   OLLAMA("OllamaNode", WorkerKind.AI),
   AI("AINode", WorkerKind.AI),
   RULE("RuleNode", WorkerKind.RULE),
-  GRL("GrlNode", WorkerKind.RULE);
+  GRL("GrlNode", WorkerKind.RULE),
+  SUBGRAPH("SubgraphNode", WorkerKind.ORCHESTRATOR);
 
   private final String typeName;
   private final WorkerKind worker;

@@ -422,10 +422,8 @@ class GraphLoaderTest {
         .isEqualTo(
             "nodes.a.node_type: unknown node type 'Foo'; known: PostgresNode, MySQLNode,"
                 + " RedisNode, MongoNode, DBNode, OpenAINode, ClaudeNode, OllamaNode, AINode,"
-                + " RuleNode, GrlNode");
+                + " RuleNode, GrlNode, SubgraphNode");
     assertThat(onlyError(yaml("nodes: {a: FooNode}"))).startsWith("nodes.a: unknown node type");
-    assertThat(onlyError(yaml("nodes: {calc: {node_type: SubgraphNode, subgraph_file: x.yaml}}")))
-        .isEqualTo("nodes.calc.node_type: SubgraphNode is not supported yet");
     assertThat(onlyError(yaml("nodes: {a: 42}")))
         .isEqualTo("nodes.a: expected a node object or a node type name such as RuleNode");
   }
@@ -630,5 +628,66 @@ class GraphLoaderTest {
             "nodes.left.id", "nodes.left.config.timeout_ms", "nodes.left.conditon", "edges");
     assertThat(report.errors().get(3).message())
         .isEqualTo("cycle detected: start -> left -> join -> start");
+  }
+
+  @Test
+  void subgraphNodeNamesAStoredGraphWithMappings() {
+    ValidationReport report =
+        yaml(
+            """
+            nodes:
+              calc:
+                node_type: SubgraphNode
+                graph_id: 3F2504E0-4F89-11D3-9A0C-0305E82C3301
+                version: 2
+                input_mapping: {product_price: order.price}
+                output_mapping: {final_price: order_total, totals.0.saved: savings}
+            """);
+
+    assertThat(report.errors()).isEmpty();
+    NodeDefinition calc = report.graph().node("calc");
+    assertThat(calc.nodeType()).isEqualTo(NodeType.SUBGRAPH);
+    assertThat(calc.nodeType().worker()).isEqualTo(WorkerKind.ORCHESTRATOR);
+    assertThat(calc.nodeType().worker().queue()).isNull();
+    assertThat(calc.nodeType().worker().isPool()).isFalse();
+    assertThat(calc.text("graph_id")).isEqualTo("3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+    assertThat(calc.field("version").asInt()).isEqualTo(2);
+    assertThat(calc.field("input_mapping").get("product_price").asText()).isEqualTo("order.price");
+    assertThat(calc.field("output_mapping").get("totals.0.saved").asText()).isEqualTo("savings");
+  }
+
+  @Test
+  void subgraphNodeRejectsFilesBadIdsBadMappingsAndUnknownKeys() {
+    assertThat(onlyError(yaml("nodes: {calc: {node_type: SubgraphNode}}")))
+        .isEqualTo(
+            "nodes.calc.graph_id: missing required field 'graph_id' for SubgraphNode (the id of a"
+                + " stored graph to run as a child execution)");
+    ValidationReport report =
+        yaml(
+            """
+            nodes:
+              calc:
+                node_type: SubgraphNode
+                subgraph_file: examples/discount.yaml
+                graph_id: not-a-uuid
+                version: 0
+                input_mapping: {a: 5}
+                output_mapping: {x: "bad key", y: calc_result}
+                output_maping: {}
+            """);
+    assertThat(report.errors())
+        .extracting(p -> p.path() + ": " + p.message())
+        .containsExactly(
+            "nodes.calc.subgraph_file: graph files are not loaded: name a stored graph with"
+                + " 'graph_id' (the id returned when the graph was created)",
+            "nodes.calc.output_maping: " + report.errors().get(1).message(),
+            "nodes.calc.graph_id: 'graph_id' must be the UUID of a stored graph",
+            "nodes.calc.version: " + report.errors().get(3).message(),
+            "nodes.calc.input_mapping.a: must be a context path string (a.b.0.c)",
+            "nodes.calc.output_mapping.x: must name a top-level context key of the parent: 1-100"
+                + " characters of [A-Za-z0-9_-]",
+            "nodes.calc.output_mapping.y: 'calc_result' is written by the node itself; map to"
+                + " another key");
+    assertThat(report.errors().get(1).message()).contains("output_maping", "output_mapping");
   }
 }

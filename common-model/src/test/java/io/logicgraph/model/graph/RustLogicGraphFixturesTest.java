@@ -39,7 +39,8 @@ class RustLogicGraphFixturesTest {
           List.of(
               "nodes.fetch_product.database",
               "nodes.fetch_customer.database",
-              "nodes.calculate_discount.node_type",
+              "nodes.calculate_discount.subgraph_file",
+              "nodes.calculate_discount.graph_id",
               "nodes.create_order.database",
               "nodes.send_confirmation.prompt"),
           "sample_graph.yaml",
@@ -105,13 +106,19 @@ class RustLogicGraphFixturesTest {
   }
 
   @Test
-  void subgraphNodesAreNotSupportedYet() throws IOException {
+  void subgraphFilesAreNotLoaded() throws IOException {
     ValidationReport report = load(fixtures(), "order_with_subgraph.yaml");
 
     assertThat(report.errors())
         .contains(
             new ValidationProblem(
-                "nodes.calculate_discount.node_type", "SubgraphNode is not supported yet"));
+                "nodes.calculate_discount.subgraph_file",
+                "graph files are not loaded: name a stored graph with 'graph_id' (the id"
+                    + " returned when the graph was created)"),
+            new ValidationProblem(
+                "nodes.calculate_discount.graph_id",
+                "missing required field 'graph_id' for SubgraphNode (the id of a stored graph to"
+                    + " run as a child execution)"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.logicgraph.orchestrator.messaging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeTask;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
@@ -35,10 +36,21 @@ public class TaskDispatcher {
     if (tasks.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return Uni.join()
-        .all(tasks.stream().map(this::publish).toList())
-        .andFailFast()
-        .replaceWithVoid();
+    List<Uni<Void>> sends = new java.util.ArrayList<>();
+    for (NodeTask task : tasks) {
+      if (task.node().nodeType().worker().isPool()) {
+        sends.add(publish(task));
+      } else {
+        // Run by the orchestrator itself (SubgraphNode): there is no queue to publish it to.
+        Log.errorf(
+            "task of %s node %s of execution %s not published: no worker pool runs it",
+            task.node().nodeType().typeName(), task.nodeId(), task.executionId());
+      }
+    }
+    if (sends.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return Uni.join().all(sends).andFailFast().replaceWithVoid();
   }
 
   private Uni<Void> publish(NodeTask task) {

@@ -119,7 +119,9 @@ public class QueueMetrics {
     try {
       Map<String, Double> ages = new ConcurrentHashMap<>();
       for (WorkerKind kind : WorkerKind.values()) {
-        ages.put(kind.queue(), 0.0);
+        if (kind.isPool()) {
+          ages.put(kind.queue(), 0.0);
+        }
       }
       ages.put(Queues.GRAPH_ORCHESTRATION, 0.0);
       for (Row row :
@@ -131,6 +133,7 @@ public class QueueMetrics {
               .await()
               .atMost(Duration.ofSeconds(5))) {
         NodeType.fromTypeName(row.getString("node_type"))
+            .filter(type -> type.worker().isPool())
             .ifPresent(
                 type ->
                     ages.merge(

@@ -5,7 +5,10 @@ import io.logicgraph.model.graph.ExecutionStatus;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An execution as the orchestrator reads it, locked, at the start of a step. */
+/**
+ * An execution as the orchestrator reads it, locked, at the start of a step. A child execution
+ * (started by a SubgraphNode) names its parent execution, the node and the node's attempt.
+ */
 public record ExecutionRow(
     UUID id,
     String tenantId,
@@ -17,7 +20,11 @@ public record ExecutionRow(
     Instant deadlineAt,
     Instant cancelRequestedAt,
     Instant retryRequestedAt,
-    Instant now) {
+    Instant now,
+    UUID parentExecutionId,
+    String parentNodeId,
+    Integer parentAttempt,
+    int depth) {
 
   /** A cancel was asked for and the execution is not over yet. */
   public boolean cancelPending() {

@@ -49,7 +49,8 @@ public class ExecutionStore {
   public Uni<ExecutionRow> lockExecution(SqlConnection tx, UUID id) {
     return tx.preparedQuery(
             "SELECT id, tenant_id, graph_id, graph_version, status, input::text AS input,"
-                + " created_at, deadline_at, cancel_requested_at, retry_requested_at, now() AS now"
+                + " created_at, deadline_at, cancel_requested_at, retry_requested_at, now() AS now,"
+                + " parent_execution_id, parent_node_id, parent_attempt, depth"
                 + " FROM graph_executions WHERE id = $1 FOR UPDATE")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toExecution(rows.iterator().next()));
@@ -339,6 +340,118 @@ public class ExecutionStore {
   }
 
   /**
+   * The version of a stored graph a child execution runs: {@code version} when given, else the
+   * graph's current version. Null when the graph does not exist for this tenant, was deleted, or
+   * has no such version.
+   */
+  public Uni<Integer> childGraphVersion(
+      SqlConnection tx, String tenantId, UUID graphId, Integer version) {
+    return tx.preparedQuery(
+            "SELECT v.version FROM graph_definitions d JOIN graph_versions v ON v.graph_id = d.id"
+                + " AND v.version = coalesce($3, d.version)"
+                + " WHERE d.id = $1 AND d.tenant_id = $2 AND d.deleted_at IS NULL")
+        .execute(Tuple.of(graphId, tenantId, version))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("version"));
+  }
+
+  /**
+   * Inserts the pending child execution of one attempt of a SubgraphNode, with the parent's
+   * deadline. Returns false when that attempt already has its child (nothing was inserted).
+   */
+  public Uni<Boolean> insertChild(
+      SqlConnection tx,
+      UUID childId,
+      ExecutionRow parent,
+      String nodeId,
+      int attempt,
+      UUID graphId,
+      int version,
+      ObjectNode input) {
+    return tx.preparedQuery(
+            "INSERT INTO graph_executions (id, tenant_id, graph_id, graph_version, status, input,"
+                + " created_at, updated_at, deadline_at, parent_execution_id, parent_node_id,"
+                + " parent_attempt, depth)"
+                + " SELECT $1, p.tenant_id, $2, $3, 'pending', $4::text::jsonb, now(), now(),"
+                + " p.deadline_at, p.id, $6, $7, p.depth + 1 FROM graph_executions p WHERE p.id = $5"
+                + " ON CONFLICT (parent_execution_id, parent_node_id, parent_attempt)"
+                + " WHERE parent_execution_id IS NOT NULL DO NOTHING")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  childId, graphId, version, write(input), parent.id(), nodeId, attempt
+                }))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Marks a SubgraphNode's attempt as running in the orchestrator (there is no task). */
+  public Uni<Void> markRunning(SqlConnection tx, UUID executionId, String nodeId, int attempt) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'running', dispatched_at = now(),"
+                + " started_at = now(), worker_id = 'orchestrator'"
+                + " WHERE execution_id = $1 AND node_id = $2 AND attempt = $3")
+        .execute(Tuple.of(executionId, nodeId, attempt))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Finished children whose parent node attempt still waits for them: their outcome is still to be
+   * applied to the parent.
+   */
+  public Uni<List<ChildOutcome>> finishedChildren(SqlConnection tx, UUID parentId) {
+    return tx.preparedQuery(
+            "SELECT c.id, c.parent_node_id, c.parent_attempt, c.status, c.context::text AS context,"
+                + " c.error::text AS error, c.started_at, c.completed_at"
+                + " FROM graph_executions c JOIN node_executions n"
+                + " ON n.execution_id = c.parent_execution_id AND n.node_id = c.parent_node_id"
+                + " AND n.attempt = c.parent_attempt"
+                + " WHERE c.parent_execution_id = $1 AND n.status IN ('queued', 'running')"
+                + " AND c.status IN ('completed', 'failed', 'cancelled')")
+        .execute(Tuple.of(parentId))
+        .map(
+            rows -> {
+              List<ChildOutcome> children = new ArrayList<>();
+              for (Row row : rows) {
+                String context = row.getString("context");
+                String error = row.getString("error");
+                children.add(
+                    new ChildOutcome(
+                        row.getUUID("id"),
+                        row.getString("parent_node_id"),
+                        row.getInteger("parent_attempt"),
+                        ExecutionStatus.fromWire(row.getString("status")),
+                        context == null ? null : read(context, JsonNode.class),
+                        error == null ? null : read(error, NodeError.class),
+                        instant(row.getOffsetDateTime("started_at")),
+                        instant(row.getOffsetDateTime("completed_at"))));
+              }
+              return children;
+            });
+  }
+
+  /**
+   * Asks every unfinished child to cancel whose parent is over ({@code parentOver}) or whose parent
+   * node attempt no longer waits for it; returns their ids (to be stepped after commit).
+   */
+  public Uni<List<UUID>> cancelOrphanedChildren(
+      SqlConnection tx, UUID parentId, boolean parentOver) {
+    return tx.preparedQuery(
+            "UPDATE graph_executions c SET cancel_requested_at = now(), updated_at = now()"
+                + " WHERE c.parent_execution_id = $1 AND c.status IN ('pending', 'running')"
+                + " AND c.cancel_requested_at IS NULL AND ($2 OR NOT EXISTS ("
+                + "   SELECT 1 FROM node_executions n WHERE n.execution_id = $1"
+                + "   AND n.node_id = c.parent_node_id AND n.attempt = c.parent_attempt"
+                + "   AND n.status IN ('queued', 'running')))"
+                + " RETURNING c.id")
+        .execute(Tuple.of(parentId, parentOver))
+        .map(
+            rows -> {
+              List<UUID> ids = new ArrayList<>();
+              rows.forEach(row -> ids.add(row.getUUID("id")));
+              return ids;
+            });
+  }
+
+  /**
    * Executions the reconciler should look at. {@code SKIP LOCKED}: replicas share the work instead
    * of queueing on each other.
    */
@@ -364,6 +477,13 @@ public class ExecutionStore {
                 + " OR (e.status = 'running' AND e.updated_at < now() - $2 * interval '1 millisecond'"
                 + "   AND NOT EXISTS (SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"
                 + "   AND n.status IN ('queued', 'running')))"
+                // a finished child whose outcome its parent's SubgraphNode has not applied yet
+                + " OR (e.status IN ('running', 'failed', 'cancelled') AND EXISTS ("
+                + "   SELECT 1 FROM graph_executions c JOIN node_executions n"
+                + "   ON n.execution_id = c.parent_execution_id AND n.node_id = c.parent_node_id"
+                + "   AND n.attempt = c.parent_attempt"
+                + "   WHERE c.parent_execution_id = e.id AND n.status IN ('queued', 'running')"
+                + "   AND c.status IN ('completed', 'failed', 'cancelled')))"
                 + " ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(startGrace.toMillis(), dispatchGrace.toMillis(), limit))
         .map(
@@ -390,7 +510,11 @@ public class ExecutionStore {
         instant(row.getOffsetDateTime("deadline_at")),
         instant(row.getOffsetDateTime("cancel_requested_at")),
         instant(row.getOffsetDateTime("retry_requested_at")),
-        instant(row.getOffsetDateTime("now")));
+        instant(row.getOffsetDateTime("now")),
+        row.getUUID("parent_execution_id"),
+        row.getString("parent_node_id"),
+        row.getInteger("parent_attempt"),
+        row.getInteger("depth"));
   }
 
   private static NodeRow toNode(Row row) {
