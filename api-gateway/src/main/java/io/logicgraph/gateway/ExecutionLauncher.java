@@ -63,6 +63,9 @@ public class ExecutionLauncher {
   public Uni<Started> launch(String tenant, UUID graphId, ObjectNode input, String idempotencyKey) {
     if (!topology.ready() || !publisher.connected()) {
       // refuse before storing: a client retry is better than a request the broker cannot take
+      io.quarkus.logging.Log.warnf(
+          "execution refused, broker not usable: topology %s, outgoing channel %s",
+          topology.state(), publisher.connected() ? "connected" : "not connected");
       return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
     }
     Executor onContext = Database.currentContextExecutor();
