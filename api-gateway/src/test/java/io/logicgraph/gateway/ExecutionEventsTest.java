@@ -85,6 +85,7 @@ class ExecutionEventsTest {
     await().atMost(TIMEOUT).until(() -> listener.events().size() >= 2);
     assertThat(listener.status()).isEqualTo(200);
     assertThat(listener.contentType()).startsWith("text/event-stream");
+    assertThat(listener.cacheControl()).isEqualTo("no-cache");
     assertThat(listener.done()).as("still following").isFalse();
 
     String completed =
@@ -170,6 +171,19 @@ class ExecutionEventsTest {
   }
 
   @Test
+  void aPendingExecutionWaitsForTheStreamTheOrchestratorStarts() throws Exception {
+    String graphId = createYamlGraph("order-review.yaml");
+    String id = given().post(GRAPHS + "/{id}/execute", graphId).path("execution_id");
+    Listener listener = listen(id, null);
+    await().atMost(TIMEOUT).until(() -> !listener.comments().isEmpty());
+    assertThat(listener.events()).as("no snapshot: nothing was lost yet").isEmpty();
+
+    String started = xadd(id, ExecutionEventType.EXECUTION_STARTED, "{}");
+    String finished = xadd(id, ExecutionEventType.EXECUTION_FINISHED, "{}");
+    assertThat(listener.awaitEnd()).extracting(Event::id).containsExactly(started, finished);
+  }
+
+  @Test
   void aStreamWithoutItsFinalEventEndsFromPostgres() throws Exception {
     String id = runningExecution();
     String started = xadd(id, ExecutionEventType.EXECUTION_STARTED, "{}");
@@ -218,6 +232,15 @@ class ExecutionEventsTest {
     assertThat(badResume.statusCode()).isEqualTo(400);
     assertThat(Json.MAPPER.readTree(badResume.body()).path("code").asText()).isEqualTo("E007");
     assertThat(get("not-a-uuid", null).statusCode()).isEqualTo(400);
+    HttpResponse<String> json =
+        HTTP.send(
+            HttpRequest.newBuilder(request(id, null).uri())
+                .header("Accept", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(json.statusCode()).isEqualTo(406);
+    assertThat(Json.MAPPER.readTree(json.body()).path("detail").asText())
+        .contains("text/event-stream");
   }
 
   // ------------------------------------------------------------------ the orchestrator's side
@@ -276,11 +299,13 @@ class ExecutionEventsTest {
     private final List<String> comments = Collections.synchronizedList(new ArrayList<>());
     private volatile int status;
     private volatile String contentType;
+    private volatile String cacheControl;
     private volatile CompletableFuture<Void> reading;
 
     void read(HttpResponse<InputStream> response) {
       status = response.statusCode();
       contentType = response.headers().firstValue("Content-Type").orElse("");
+      cacheControl = response.headers().firstValue("Cache-Control").orElse("");
       try (BufferedReader lines =
           new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
         String id = null;
@@ -335,6 +360,10 @@ class ExecutionEventsTest {
 
     String contentType() {
       return contentType;
+    }
+
+    String cacheControl() {
+      return cacheControl;
     }
 
     boolean done() {

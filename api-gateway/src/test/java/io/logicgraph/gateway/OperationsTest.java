@@ -65,7 +65,11 @@ class OperationsTest {
         .then()
         .statusCode(200)
         .body(containsString("/api/v1/graphs/{id}/execute"))
-        .body(containsString("/api/v1/executions/{id}/results"));
+        .body(containsString("/api/v1/executions/{id}/results"))
+        .body(containsString("/api/v1/executions/{id}/events"))
+        .body(containsString("text/event-stream"))
+        .body(containsString("/api/v1/executions/{id}/cancel"))
+        .body(containsString("/api/v1/executions/{id}/retry"));
     given().get("/swagger-ui/").then().statusCode(200);
   }
 }

@@ -33,9 +33,9 @@ import org.jboss.logging.Logger;
  * The live progress of one execution as Server-Sent Events, read from the execution's Redis stream
  * (replayed after the client's {@code Last-Event-ID}, then followed with short blocking reads).
  * PostgreSQL fills in what Redis cannot tell: a {@code snapshot} when a running execution has no
- * stream, and a made-up {@code execution_finished} when an ended execution's stream is gone or
- * never got its last event. The feed ends after {@code execution_finished} unless more entries
- * follow it (a retry), and reads only as fast as the client takes events.
+ * stream (its events were lost), and a made-up {@code execution_finished} when an ended execution's
+ * stream is gone or never got its last event. The feed ends after {@code execution_finished} unless
+ * more entries follow it (a retry), and reads only as fast as the client takes events.
  */
 @ApplicationScoped
 public class EventFeed {
@@ -120,6 +120,7 @@ public class EventFeed {
     private String cursor = EventStreams.START;
     private boolean finalSeen;
     private boolean terminalSeen;
+    private boolean snapshotDue;
     private long lastSent = System.nanoTime();
     private long lastStatusCheck;
     private boolean statusChecked;
@@ -141,7 +142,12 @@ public class EventFeed {
       return round();
     }
 
-    /** First round: replay the stream if there is one, else answer from PostgreSQL. */
+    /**
+     * First round: replay the stream if there is one. Without one, an ended execution gets its end
+     * from PostgreSQL, a pending one simply waits for the stream the orchestrator will start, and a
+     * running one (whose events were lost, or are being written right now) gets a snapshot unless
+     * entries come within the grace time.
+     */
     private Uni<Step> open() {
       ExecutionStatus status = ExecutionStatus.fromWire(initial.status);
       return streams
@@ -165,17 +171,9 @@ public class EventFeed {
                 if (status.isTerminal()) {
                   return Uni.createFrom().item(Step.end(List.of(finished(initial))));
                 }
-                // a new stream (created later, or again after Redis lost it) is read from its start
-                return executions
-                    .snapshot(tenant, id)
-                    .map(
-                        snapshot -> {
-                          ExecutionEntity now = snapshot.execution();
-                          if (ExecutionStatus.fromWire(now.status).isTerminal()) {
-                            return Step.end(List.of(finished(now)));
-                          }
-                          return Step.more(List.of(snapshot(snapshot)));
-                        });
+                // a stream created from now on is read from its start
+                snapshotDue = status == ExecutionStatus.RUNNING;
+                return round();
               });
     }
 
@@ -184,7 +182,7 @@ public class EventFeed {
       Duration block = settings.block();
       if (finalSeen) {
         block = null; // only to learn whether anything follows the final event
-      } else if (terminalSeen && settings.terminalGrace().compareTo(block) < 0) {
+      } else if ((terminalSeen || snapshotDue) && settings.terminalGrace().compareTo(block) < 0) {
         block = settings.terminalGrace();
       }
       Duration pause = block == null ? Duration.ZERO : block;
@@ -213,6 +211,7 @@ public class EventFeed {
       }
       lastSent = System.nanoTime();
       terminalSeen = false;
+      snapshotDue = false;
       finalSeen =
           type(entries.get(entries.size() - 1).event())
               .map(ExecutionEventType::isFinal)
@@ -226,6 +225,22 @@ public class EventFeed {
     private Uni<Step> idle() {
       if (finalSeen) {
         return Uni.createFrom().item(Step.end(List.of()));
+      }
+      if (snapshotDue) {
+        snapshotDue = false;
+        return executions
+            .snapshot(tenant, id)
+            .map(
+                snapshot -> {
+                  ExecutionEntity now = snapshot.execution();
+                  if (ExecutionStatus.fromWire(now.status).isTerminal()) {
+                    return Step.end(List.of(finished(now)));
+                  }
+                  lastSent = System.nanoTime();
+                  return Step.more(List.of(snapshot(snapshot)));
+                })
+            .onFailure()
+            .recoverWithItem(failure -> Step.more(List.of()));
       }
       List<OutboundSseEvent> events = new ArrayList<>(1);
       long now = System.nanoTime();

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.ResponseHeader;
 
 /** Executions: status, per-node state, results, live events; cancel and retry. */
 @Path(ExecutionResource.PATH)
@@ -75,6 +76,8 @@ public class ExecutionResource {
   @Path("/{id}/events")
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @EventStreamGate.Guarded
+  @ResponseHeader(name = "Cache-Control", value = "no-cache")
+  @ResponseHeader(name = "X-Accel-Buffering", value = "no") // no proxy buffering of live events
   @Operation(
       summary = "Live progress as Server-Sent Events",
       description =

@@ -36,7 +36,9 @@ public class ProblemMappers {
         switch (status) {
           case 404 -> "there is no resource at this path";
           case 405 -> "this method is not allowed on this resource";
-          case 406 -> "this resource answers application/json";
+          case 406 ->
+              "this resource cannot answer in a media type the request accepts (it answers"
+                  + " application/json; execution events text/event-stream)";
           case 413 -> "the request body is larger than the limit";
           case 415 ->
               "unsupported content type; graphs are application/json or application/yaml,"
