@@ -1,6 +1,7 @@
 package io.logicgraph.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.context.ContextPath;
@@ -30,6 +31,7 @@ import io.logicgraph.orchestrator.state.ChildOutcome;
 import io.logicgraph.orchestrator.state.Definitions;
 import io.logicgraph.orchestrator.state.ExecutionRow;
 import io.logicgraph.orchestrator.state.ExecutionStore;
+import io.logicgraph.orchestrator.state.FanOutItem;
 import io.logicgraph.orchestrator.state.HotState;
 import io.logicgraph.orchestrator.state.HotState.AttemptOutput;
 import io.logicgraph.orchestrator.state.NodeRow;
@@ -142,6 +144,7 @@ public class Advancer {
         .chain(() -> cache.store(outcome.cacheWrites()))
         .chain(() -> dispatcher.publish(outcome.tasks()))
         .chain(() -> store.markDispatched(executionId, outcome.attempts()))
+        .chain(() -> store.markItemsDispatched(executionId, outcome.itemAttempts()))
         .chain(
             () ->
                 outcome.finished() == null
@@ -236,6 +239,7 @@ public class Advancer {
                     Map.of(),
                     Map.of(),
                     Map.of(),
+                    Map.of(),
                     List.of(
                         Event.execution(ExecutionEventType.EXECUTION_FINISHED, "failed", error)),
                     List.of(),
@@ -277,6 +281,7 @@ public class Advancer {
         .invoke(step.nodes::putAll)
         .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
         .chain(() -> applyFinishedChildren(tx, step))
+        .invoke(() -> step.sweeping = sweep)
         .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
         .chain(() -> fillOutputs(tx, step))
         .chain(() -> planAndRecord(tx, step));
@@ -318,6 +323,9 @@ public class Advancer {
     if (row == null) {
       Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
       return Uni.createFrom().voidItem();
+    }
+    if (isFanOut(step, result.nodeId())) {
+      return applyItemResult(tx, step, row, result);
     }
     NodeType resultType = step.dag.graph().node(result.nodeId()).nodeType();
     if (resultType.worker().isPool()) {
@@ -533,12 +541,23 @@ public class Advancer {
               rounds.skipped.addAll(plan.toSkip());
               rounds.cancelled.addAll(plan.toCancel());
               Map<String, QueuedAttempt> subgraphs = new LinkedHashMap<>();
+              Map<String, QueuedAttempt> fanOuts = new LinkedHashMap<>();
               Map<String, QueuedAttempt> forWorkers = new LinkedHashMap<>();
               queued.forEach(
                   (nodeId, attempt) ->
-                      (isSubgraph(step, nodeId) ? subgraphs : forWorkers).put(nodeId, attempt));
+                      (isSubgraph(step, nodeId)
+                              ? subgraphs
+                              : isFanOut(step, nodeId) ? fanOuts : forWorkers)
+                          .put(nodeId, attempt));
               Map<String, String> keys = cacheKeys(step, forWorkers.keySet());
               return startChildren(tx, step, subgraphs)
+                  .chain(
+                      started ->
+                          startFanOuts(tx, step, fanOuts)
+                              .chain(
+                                  failed ->
+                                      pumpFanOuts(tx, step)
+                                          .map(settled -> settled + failed + started)))
                   .chain(
                       settled ->
                           cache
@@ -560,7 +579,10 @@ public class Advancer {
     Map<String, ObjectNode> outputs = step.outputs();
     for (String nodeId : nodeIds) {
       NodeDefinition node = step.dag.graph().node(nodeId);
-      if (node.cache() != null && node.cache().ttlS() > 0 && node.nodeType().worker().isPool()) {
+      if (node.cache() != null
+          && node.cache().ttlS() > 0
+          && node.nodeType().worker().isPool()
+          && node.field("over") == null) {
         keys.put(
             nodeId,
             CacheKeys.key(
@@ -701,7 +723,8 @@ public class Advancer {
         NodeRow row = step.nodes.get(nodeId);
         if (!queued.containsKey(nodeId)
             && row.status() == NodeStatus.QUEUED
-            && !isSubgraph(step, nodeId)) {
+            && !isSubgraph(step, nodeId)
+            && !isFanOut(step, nodeId)) {
           tasks.add(task(step, outputs, nodeId, row.attempt(), row.deadlineAt()));
           attempts.put(nodeId, row.attempt());
         }
@@ -719,9 +742,13 @@ public class Advancer {
           Event.execution(
               ExecutionEventType.EXECUTION_FINISHED, plan.terminalStatus().wire(), plan.error()));
     }
+    if (live) {
+      tasks.addAll(step.itemTasks);
+    }
     return new StepOutcome(
         tasks,
         attempts,
+        live ? step.itemAttempts : Map.of(),
         live ? step.remember : Map.of(),
         cacheWrites,
         step.events,
@@ -759,6 +786,295 @@ public class Advancer {
           : Math.max(1, Duration.between(step.execution.now(), deadline).toMillis());
     }
     return config.defaultNodeTimeout().toMillis();
+  }
+
+  private static boolean isFanOut(Step step, String nodeId) {
+    NodeDefinition node = step.dag.graph().node(nodeId);
+    return node != null && node.nodeType().worker().isPool() && node.field("over") != null;
+  }
+
+  /**
+   * Starts each just-queued fan-out node: reads the array at {@code over} in the node's context
+   * view and creates one pending item per element. Not an array: the node fails (E010); empty: the
+   * node completes with {@code <id>_result: []}.
+   */
+  private Uni<Integer> startFanOuts(
+      SqlConnection tx, Step step, Map<String, QueuedAttempt> fanOuts) {
+    UUID id = step.execution.id();
+    Uni<Integer> chain = Uni.createFrom().item(0);
+    for (String nodeId : fanOuts.keySet()) {
+      NodeDefinition node = step.dag.graph().node(nodeId);
+      step.events.add(
+          Event.node(
+              ExecutionEventType.NODE_QUEUED,
+              nodeId,
+              fanOuts.get(nodeId).attempt(),
+              "queued",
+              null));
+      String over = node.text("over");
+      JsonNode array =
+          ContextPath.get(
+              ExecutionContexts.forNode(step.dag, step.execution.input(), step.outputs(), nodeId),
+              over);
+      chain =
+          chain.chain(
+              settled -> {
+                if (!array.isArray()) {
+                  return failChildStart(
+                          tx,
+                          step,
+                          nodeId,
+                          ErrorCode.E010,
+                          "'over' of node '"
+                              + nodeId
+                              + "' is "
+                              + over
+                              + ", which is "
+                              + (array.isNull() ? "missing or null" : "not an array"),
+                          "point 'over' at a list in the context")
+                      .replaceWith(settled + 1);
+                }
+                return store
+                    .startFanOut(tx, id, nodeId, array.size())
+                    .invoke(
+                        () -> step.update(step.nodes.get(nodeId), NodeStatus.RUNNING, null, null))
+                    .replaceWith(settled);
+              });
+    }
+    return chain;
+  }
+
+  /**
+   * Moves every running fan-out node on: in a sweep, item tries past their deadline fail (E005) and
+   * unconfirmed ones are published again; then free slots (up to {@code max_concurrency}) are
+   * filled with pending items; a node whose items all completed completes with their results in
+   * input order. Returns how many nodes it settled (they may change the plan).
+   */
+  private Uni<Integer> pumpFanOuts(SqlConnection tx, Step step) {
+    Uni<Integer> chain = Uni.createFrom().item(0);
+    for (NodeRow row : List.copyOf(step.nodes.values())) {
+      if (!isFanOut(step, row.nodeId()) || row.status() != NodeStatus.RUNNING) {
+        continue;
+      }
+      String nodeId = row.nodeId();
+      chain = chain.chain(settled -> pumpFanOut(tx, step, nodeId).map(done -> settled + done));
+    }
+    return chain;
+  }
+
+  private Uni<Integer> pumpFanOut(SqlConnection tx, Step step, String nodeId) {
+    UUID id = step.execution.id();
+    NodeDefinition node = step.dag.graph().node(nodeId);
+    Instant now = step.execution.now();
+    return store
+        .loadItems(tx, id, nodeId)
+        .chain(
+            items -> {
+              Uni<Void> expired = Uni.createFrom().voidItem();
+              if (step.sweeping) {
+                for (FanOutItem item : items) {
+                  if ("queued".equals(item.status())
+                      && item.deadlineAt() != null
+                      && now.isAfter(item.deadlineAt())) {
+                    NodeError error =
+                        NodeError.retryable(
+                            ErrorCode.E005,
+                            nodeId,
+                            "item "
+                                + item.index()
+                                + " (attempt "
+                                + item.attempt()
+                                + ") passed its deadline without a result",
+                            "raise timeout_ms if an item needs longer");
+                    expired =
+                        expired.chain(
+                            () ->
+                                store
+                                    .recordAttempt(
+                                        tx,
+                                        id,
+                                        nodeId,
+                                        item.attempt(),
+                                        "timed_out",
+                                        error,
+                                        null,
+                                        null,
+                                        null)
+                                    .chain(
+                                        first ->
+                                            first
+                                                ? failItem(tx, step, node, item, error)
+                                                : Uni.createFrom().voidItem()));
+                  }
+                }
+              }
+              return expired.chain(() -> store.loadItems(tx, id, nodeId));
+            })
+        .chain(
+            items -> {
+              NodeRow row = step.nodes.get(nodeId);
+              if (row.status() != NodeStatus.RUNNING) {
+                return Uni.createFrom().item(1); // an item failed the node
+              }
+              if (items.stream().allMatch(i -> "completed".equals(i.status()))) {
+                ArrayNode results = JSON.arrayNode();
+                items.forEach(i -> results.add(i.result() == null ? JSON.nullNode() : i.result()));
+                ObjectNode output = JSON.objectNode();
+                output.set(nodeId + "_result", results);
+                return store
+                    .completeNode(tx, id, nodeId, output)
+                    .invoke(
+                        () -> {
+                          step.update(row, NodeStatus.COMPLETED, output, null);
+                          step.nodeEvent(
+                              ExecutionEventType.NODE_COMPLETED, row, NodeStatus.COMPLETED, null);
+                        })
+                    .replaceWith(1);
+              }
+              if (step.status != ExecutionStatus.RUNNING || step.execution.cancelPending()) {
+                return Uni.createFrom().item(0);
+              }
+              ObjectNode view =
+                  ExecutionContexts.forNode(
+                      step.dag, step.execution.input(), step.outputs(), nodeId);
+              JsonNode array = ContextPath.get(view, node.text("over"));
+              if (step.sweeping) {
+                for (FanOutItem item : items) {
+                  if ("queued".equals(item.status())
+                      && item.dispatchedAt() == null
+                      && item.queuedAt() != null
+                      && item.queuedAt().plus(config.dispatchGrace()).isBefore(now)) {
+                    addItemTask(
+                        step, view, array, nodeId, item.index(), item.attempt(), item.deadlineAt());
+                  }
+                }
+              }
+              long inFlight = items.stream().filter(i -> "queued".equals(i.status())).count();
+              int limit = node.field("max_concurrency").asInt();
+              List<Integer> next =
+                  items.stream()
+                      .filter(i -> "pending".equals(i.status()))
+                      .map(FanOutItem::index)
+                      .limit(Math.max(0, limit - inFlight))
+                      .toList();
+              long timeout = timeoutMs(step, node);
+              return store
+                  .queueItems(tx, id, nodeId, next, timeout)
+                  .map(
+                      queued -> {
+                        Instant deadline = now.plusMillis(timeout);
+                        queued.forEach(
+                            (index, attempt) ->
+                                addItemTask(step, view, array, nodeId, index, attempt, deadline));
+                        return 0;
+                      });
+            });
+  }
+
+  private void addItemTask(
+      Step step,
+      ObjectNode view,
+      JsonNode array,
+      String nodeId,
+      int index,
+      int attempt,
+      Instant deadline) {
+    ObjectNode context = view.deepCopy();
+    context.set("item", array.path(index).deepCopy());
+    context.put("item_index", index);
+    List<Integer> known = step.itemAttempts.get(nodeId);
+    if (known != null && known.contains(attempt)) {
+      return;
+    }
+    step.itemTasks.add(
+        new NodeTask(
+            NodeTask.SCHEMA_VERSION,
+            step.execution.id(),
+            nodeId,
+            attempt,
+            step.dag.graph().node(nodeId),
+            context,
+            deadline,
+            Instant.now()));
+    step.itemAttempts.computeIfAbsent(nodeId, n -> new ArrayList<>()).add(attempt);
+  }
+
+  /** A worker's result for one item try of a fan-out node, applied once (attempt key). */
+  private Uni<Void> applyItemResult(SqlConnection tx, Step step, NodeRow row, NodeResult result) {
+    UUID id = step.execution.id();
+    String nodeId = result.nodeId();
+    NodeDefinition node = step.dag.graph().node(nodeId);
+    queueMetrics.consumed(node.nodeType().worker().queue());
+    return store
+        .itemOfAttempt(tx, id, nodeId, result.attempt())
+        .chain(
+            item -> {
+              boolean current =
+                  item != null && "queued".equals(item.status()) && row.status().isInFlight();
+              return store
+                  .recordAttempt(
+                      tx,
+                      id,
+                      nodeId,
+                      result.attempt(),
+                      current ? result.outcome().wire() : "stale",
+                      result.error(),
+                      result.startedAt(),
+                      result.completedAt(),
+                      result.workerId())
+                  .chain(
+                      first -> {
+                        if (!first || !current) {
+                          return Uni.createFrom().voidItem();
+                        }
+                        if (result.outcome() == NodeOutcome.SUCCEEDED) {
+                          JsonNode value =
+                              result.output() == null
+                                  ? null
+                                  : result.output().get(nodeId + "_result");
+                          return store.settleItem(
+                              tx, id, nodeId, item.index(), "completed", value, null);
+                        }
+                        NodeError error =
+                            result.error() != null
+                                ? result.error()
+                                : NodeError.permanent(
+                                    ErrorCode.E001, nodeId, "worker reported a failure", null);
+                        return failItem(tx, step, node, item, error);
+                      });
+            });
+  }
+
+  /**
+   * A failed item try: tried again (a new attempt number) when the error is retryable and the item
+   * has tries left; else the item fails and so does its node (non-retryable: the node's other items
+   * are cancelled; {@code on_error} decides the rest).
+   */
+  private Uni<Void> failItem(
+      SqlConnection tx, Step step, NodeDefinition node, FanOutItem item, NodeError error) {
+    UUID id = step.execution.id();
+    String nodeId = node.id();
+    if (error.retryable()
+        && step.status == ExecutionStatus.RUNNING
+        && item.tries() < allowedAttempts(node, error)) {
+      return store.settleItem(tx, id, nodeId, item.index(), "pending", null, error);
+    }
+    NodeError nodeError =
+        new NodeError(
+            error.code(),
+            "item " + item.index() + " of node '" + nodeId + "' failed: " + error.message(),
+            nodeId,
+            false,
+            error.hint());
+    NodeRow row = step.nodes.get(nodeId);
+    return store
+        .settleItem(tx, id, nodeId, item.index(), "failed", null, error)
+        .chain(() -> store.cancelItems(tx, id, nodeId))
+        .chain(
+            () ->
+                row.status().isInFlight()
+                    ? failAttempt(tx, step, row, node, nodeError, null)
+                    : Uni.createFrom().voidItem());
   }
 
   private static boolean isSubgraph(Step step, String nodeId) {
@@ -855,8 +1171,14 @@ public class Advancer {
 
   private Uni<Void> failChildStart(
       SqlConnection tx, Step step, String nodeId, String message, String hint) {
+    return failChildStart(tx, step, nodeId, ErrorCode.E004, message, hint);
+  }
+
+  /** Fails a node the orchestrator could not start, permanently. */
+  private Uni<Void> failChildStart(
+      SqlConnection tx, Step step, String nodeId, ErrorCode code, String message, String hint) {
     NodeRow row = step.nodes.get(nodeId);
-    NodeError error = NodeError.permanent(ErrorCode.E004, nodeId, message, hint);
+    NodeError error = NodeError.permanent(code, nodeId, message, hint);
     return store
         .recordAttempt(
             tx, step.execution.id(), nodeId, row.attempt(), "failed", error, null, null, null)
@@ -1001,7 +1323,10 @@ public class Advancer {
     final List<Event> events = new ArrayList<>();
     final Set<String> succeeded = new LinkedHashSet<>();
     final List<UUID> children = new ArrayList<>();
+    final List<NodeTask> itemTasks = new ArrayList<>();
+    final Map<String, List<Integer>> itemAttempts = new LinkedHashMap<>();
     final boolean hasSubgraphs;
+    boolean sweeping;
     ExecutionStatus status;
     boolean deadlinePassed;
 
@@ -1103,6 +1428,7 @@ public class Advancer {
   private record StepOutcome(
       List<NodeTask> tasks,
       Map<String, Integer> attempts,
+      Map<String, List<Integer>> itemAttempts,
       Map<String, AttemptOutput> remember,
       Map<String, CacheWrite> cacheWrites,
       List<Event> events,
@@ -1114,6 +1440,7 @@ public class Advancer {
     static final StepOutcome NONE =
         new StepOutcome(
             List.of(),
+            Map.of(),
             Map.of(),
             Map.of(),
             Map.of(),

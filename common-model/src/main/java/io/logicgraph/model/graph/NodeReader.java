@@ -55,6 +55,12 @@ final class NodeReader {
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern DATASOURCE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final String RETRY_OWNER = "retry";
+
+  /** Dynamic fan-out, accepted on every node a worker pool runs. */
+  private static final List<String> FAN_OUT_FIELDS = List.of("over", "max_concurrency");
+
+  static final int DEFAULT_MAX_CONCURRENCY = 10;
+
   private static final List<String> SUBGRAPH_FIELDS =
       List.of("graph_id", "version", "input_mapping", "output_mapping");
   private static final Pattern UUID_TEXT =
@@ -189,6 +195,9 @@ final class NodeReader {
       case GRL -> readGrl(fields, config);
       case SUBGRAPH -> readSubgraph(fields, config);
     }
+    if (type.worker().isPool()) {
+      readFanOut(fields, config);
+    }
     Long timeoutMs = fields.integer("timeout_ms", false, 1);
     String onError = fields.choice("on_error", false, List.of("fail", "continue"));
     NodeDefinition definition =
@@ -211,7 +220,9 @@ final class NodeReader {
     node.fieldNames()
         .forEachRemaining(
             key -> {
-              if (specific.contains(key) || COMMON_FIELDS.contains(key)) {
+              if (specific.contains(key)
+                  || COMMON_FIELDS.contains(key)
+                  || (type.worker().isPool() && FAN_OUT_FIELDS.contains(key))) {
                 return;
               }
               if (type.worker() == WorkerKind.AI && ENDPOINT_KEYS.contains(key)) {
@@ -235,6 +246,9 @@ final class NodeReader {
   private static String unknownField(String key, NodeType type, List<String> specific) {
     List<String> allowed = new ArrayList<>(specific);
     COMMON_FIELDS.stream().filter(f -> !f.equals("type")).forEach(allowed::add);
+    if (type.worker().isPool()) {
+      allowed.addAll(FAN_OUT_FIELDS);
+    }
     return UnknownFields.message(key, type.typeName(), allowed);
   }
 
@@ -482,6 +496,30 @@ final class NodeReader {
                   mapping.put(entry.getKey(), parentKey.textValue());
                 }
               });
+    }
+  }
+
+  /**
+   * {@code over}: a context path to an array; the node runs once per element ({@code item}, {@code
+   * item_index} in its context), at most {@code max_concurrency} at a time.
+   */
+  private void readFanOut(FieldReader fields, ObjectNode config) {
+    JsonNode over = fields.value("over");
+    if (over != null) {
+      if (!over.isTextual() || !FieldReader.isContextPath(over.textValue().strip())) {
+        fields.error("over", "'over' must be a context path (a.b.0.c) to an array");
+      } else {
+        config.put("over", over.textValue().strip());
+      }
+    }
+    Long maxConcurrency = fields.integer("max_concurrency", false, 1);
+    if (maxConcurrency != null && over == null) {
+      fields.error("max_concurrency", "'max_concurrency' only applies with 'over'");
+    } else if (over != null) {
+      putInteger(
+          config,
+          "max_concurrency",
+          maxConcurrency == null ? DEFAULT_MAX_CONCURRENCY : Math.min(maxConcurrency, 1000));
     }
   }
 

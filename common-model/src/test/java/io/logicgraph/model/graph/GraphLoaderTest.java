@@ -690,4 +690,33 @@ class GraphLoaderTest {
                 + " another key");
     assertThat(report.errors().get(1).message()).contains("output_maping", "output_mapping");
   }
+
+  @Test
+  void overFansAWorkerNodeOutAndIsCheckedLikeAnyField() {
+    ValidationReport report =
+        yaml(
+            """
+            nodes:
+              check: {node_type: RuleNode, condition: "item > 1", over: order.lines}
+              fetch: {node_type: PostgresNode, database: shop, query: "SELECT $1::int",
+                      params: [item.id], over: ids, max_concurrency: 3}
+            """);
+    assertThat(report.errors()).isEmpty();
+    assertThat(report.graph().node("check").text("over")).isEqualTo("order.lines");
+    assertThat(report.graph().node("check").field("max_concurrency").asInt()).isEqualTo(10);
+    assertThat(report.graph().node("fetch").field("max_concurrency").asInt()).isEqualTo(3);
+
+    assertThat(onlyError(yaml("nodes: {a: {node_type: RuleNode, max_concurrency: 2}}")))
+        .isEqualTo("nodes.a.max_concurrency: 'max_concurrency' only applies with 'over'");
+    assertThat(onlyError(yaml("nodes: {a: {node_type: RuleNode, over: [1, 2]}}")))
+        .isEqualTo("nodes.a.over: 'over' must be a context path (a.b.0.c) to an array");
+    assertThat(onlyError(yaml("nodes: {a: {node_type: RuleNode, over: xs, max_concurrency: 0}}")))
+        .startsWith("nodes.a.max_concurrency: ");
+    assertThat(
+            onlyError(
+                yaml(
+                    "nodes: {s: {node_type: SubgraphNode,"
+                        + " graph_id: 3f2504e0-4f89-11d3-9a0c-0305e82c3301, over: xs}}")))
+        .startsWith("nodes.s.over: ");
+  }
 }

@@ -451,6 +451,164 @@ public class ExecutionStore {
             });
   }
 
+  /** The items of a fan-out node, in index order. */
+  public Uni<List<FanOutItem>> loadItems(SqlConnection tx, UUID executionId, String nodeId) {
+    return tx.preparedQuery(
+            "SELECT item_index, status, attempt, tries, result::text AS result, error::text AS error,"
+                + " queued_at, dispatched_at, deadline_at FROM node_items"
+                + " WHERE execution_id = $1 AND node_id = $2 ORDER BY item_index")
+        .execute(Tuple.of(executionId, nodeId))
+        .map(
+            rows -> {
+              List<FanOutItem> items = new ArrayList<>();
+              for (Row row : rows) {
+                String result = row.getString("result");
+                String error = row.getString("error");
+                items.add(
+                    new FanOutItem(
+                        row.getInteger("item_index"),
+                        row.getString("status"),
+                        row.getInteger("attempt"),
+                        row.getInteger("tries"),
+                        result == null ? null : read(result, JsonNode.class),
+                        error == null ? null : read(error, NodeError.class),
+                        instant(row.getOffsetDateTime("queued_at")),
+                        instant(row.getOffsetDateTime("dispatched_at")),
+                        instant(row.getOffsetDateTime("deadline_at"))));
+              }
+              return items;
+            });
+  }
+
+  /**
+   * Starts a fan-out node: {@code count} pending items (replacing those of an earlier run of the
+   * node) and the node marked running with no deadline of its own (each item try has one).
+   */
+  public Uni<Void> startFanOut(SqlConnection tx, UUID executionId, String nodeId, int count) {
+    return tx.preparedQuery("DELETE FROM node_items WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(executionId, nodeId))
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "INSERT INTO node_items (execution_id, node_id, item_index, status)"
+                            + " SELECT $1, $2, i, 'pending' FROM generate_series(0, $3 - 1) AS i")
+                    .execute(Tuple.of(executionId, nodeId, count)))
+        .chain(
+            () ->
+                tx.preparedQuery(
+                        "UPDATE node_executions SET status = 'running', dispatched_at = now(),"
+                            + " started_at = now(), deadline_at = NULL, worker_id = 'orchestrator'"
+                            + " WHERE execution_id = $1 AND node_id = $2")
+                    .execute(Tuple.of(executionId, nodeId)))
+        .replaceWithVoid();
+  }
+
+  /**
+   * Queues the next try of these pending items, each under a new attempt number of the node;
+   * returns item index → attempt number.
+   */
+  public Uni<Map<Integer, Integer>> queueItems(
+      SqlConnection tx, UUID executionId, String nodeId, List<Integer> indexes, long timeoutMs) {
+    if (indexes.isEmpty()) {
+      return Uni.createFrom().item(Map.of());
+    }
+    return tx.preparedQuery(
+            "WITH bump AS (UPDATE node_executions SET attempt = attempt + $4"
+                + " WHERE execution_id = $1 AND node_id = $2 RETURNING attempt - $4 AS base)"
+                + " UPDATE node_items i SET status = 'queued', attempt = bump.base + u.ord,"
+                + " tries = i.tries + 1, queued_at = now(), dispatched_at = NULL,"
+                + " deadline_at = now() + $5 * interval '1 millisecond'"
+                + " FROM bump, unnest($3::int[]) WITH ORDINALITY AS u(idx, ord)"
+                + " WHERE i.execution_id = $1 AND i.node_id = $2 AND i.item_index = u.idx"
+                + " AND i.status = 'pending'"
+                + " RETURNING i.item_index, i.attempt")
+        .execute(
+            Tuple.of(
+                executionId, nodeId, indexes.toArray(Integer[]::new), indexes.size(), timeoutMs))
+        .map(
+            rows -> {
+              Map<Integer, Integer> queued = new LinkedHashMap<>();
+              for (Row row : rows) {
+                queued.put(row.getInteger("item_index"), row.getInteger("attempt"));
+              }
+              return queued;
+            });
+  }
+
+  /** The item whose current try has this attempt number; null when none has. */
+  public Uni<FanOutItem> itemOfAttempt(
+      SqlConnection tx, UUID executionId, String nodeId, int attempt) {
+    return tx.preparedQuery(
+            "SELECT item_index FROM node_items"
+                + " WHERE execution_id = $1 AND node_id = $2 AND attempt = $3")
+        .execute(Tuple.of(executionId, nodeId, attempt))
+        .chain(
+            rows ->
+                rows.size() == 0
+                    ? Uni.createFrom().nullItem()
+                    : loadItems(tx, executionId, nodeId)
+                        .map(items -> items.get(rows.iterator().next().getInteger("item_index"))));
+  }
+
+  /** Settles an item: completed with its result, failed with its error, or back to pending. */
+  public Uni<Void> settleItem(
+      SqlConnection tx,
+      UUID executionId,
+      String nodeId,
+      int index,
+      String status,
+      JsonNode result,
+      NodeError error) {
+    return tx.preparedQuery(
+            "UPDATE node_items SET status = $4, result = $5::text::jsonb, error = $6::text::jsonb"
+                + " WHERE execution_id = $1 AND node_id = $2 AND item_index = $3")
+        .execute(Tuple.of(executionId, nodeId, index, status, write(result), write(error)))
+        .replaceWithVoid();
+  }
+
+  /** Cancels the unfinished items of a node. */
+  public Uni<Void> cancelItems(SqlConnection tx, UUID executionId, String nodeId) {
+    return tx.preparedQuery(
+            "UPDATE node_items SET status = 'cancelled' WHERE execution_id = $1 AND node_id = $2"
+                + " AND status IN ('pending', 'queued')")
+        .execute(Tuple.of(executionId, nodeId))
+        .replaceWithVoid();
+  }
+
+  /** Completes a node with the output the orchestrator assembled (a fan-out's results). */
+  public Uni<Void> completeNode(
+      SqlConnection tx, UUID executionId, String nodeId, ObjectNode output) {
+    return tx.preparedQuery(
+            "UPDATE node_executions SET status = 'completed', output = $3::text::jsonb,"
+                + " error = NULL, completed_at = now() WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(executionId, nodeId, write(output)))
+        .replaceWithVoid();
+  }
+
+  /** Records that the broker confirmed these item tries' tasks (node id → attempt numbers). */
+  public Uni<Void> markItemsDispatched(UUID executionId, Map<String, List<Integer>> attempts) {
+    List<String> nodes = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
+    attempts.forEach(
+        (nodeId, list) ->
+            list.forEach(
+                a -> {
+                  nodes.add(nodeId);
+                  numbers.add(a);
+                }));
+    if (nodes.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
+    return pool.preparedQuery(
+            "UPDATE node_items i SET dispatched_at = now()"
+                + " FROM unnest($2::text[], $3::int[]) AS u(node_id, attempt)"
+                + " WHERE i.execution_id = $1 AND i.node_id = u.node_id AND i.attempt = u.attempt"
+                + " AND i.dispatched_at IS NULL")
+        .execute(
+            Tuple.of(executionId, nodes.toArray(String[]::new), numbers.toArray(Integer[]::new)))
+        .replaceWithVoid();
+  }
+
   /**
    * Executions the reconciler should look at. {@code SKIP LOCKED}: replicas share the work instead
    * of queueing on each other.
@@ -484,6 +642,11 @@ public class ExecutionStore {
                 + "   AND n.attempt = c.parent_attempt"
                 + "   WHERE c.parent_execution_id = e.id AND n.status IN ('queued', 'running')"
                 + "   AND c.status IN ('completed', 'failed', 'cancelled')))"
+                // a fan-out item try past its deadline, or never confirmed by the broker
+                + " OR (e.status = 'running' AND EXISTS ("
+                + "   SELECT 1 FROM node_items i WHERE i.execution_id = e.id AND i.status = 'queued'"
+                + "   AND (i.deadline_at < now() OR (i.dispatched_at IS NULL"
+                + "     AND i.queued_at < now() - $2 * interval '1 millisecond'))))"
                 + " ORDER BY e.created_at LIMIT $3 FOR UPDATE SKIP LOCKED")
         .execute(Tuple.of(startGrace.toMillis(), dispatchGrace.toMillis(), limit))
         .map(
