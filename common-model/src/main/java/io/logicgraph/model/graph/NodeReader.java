@@ -39,6 +39,11 @@ final class NodeReader {
       List.of("database", "operation", "key", "value", "ttl_s");
   private static final List<String> MONGO_FIELDS =
       List.of("database", "collection", "operation", "filter", "document", "limit");
+
+  /** DBNode: the datasource's kind decides, so it takes any of the three forms. */
+  private static final List<String> DB_FIELDS =
+      Stream.of(SQL_FIELDS, REDIS_FIELDS, MONGO_FIELDS).flatMap(List::stream).distinct().toList();
+
   private static final List<String> LLM_FIELDS =
       List.of("prompt", "model", "system_prompt", "temperature", "max_tokens");
   private static final List<String> AI_FIELDS =
@@ -171,7 +176,8 @@ final class NodeReader {
 
   static List<String> specificFields(NodeType type) {
     return switch (type) {
-      case POSTGRES, MYSQL, DB -> SQL_FIELDS;
+      case POSTGRES, MYSQL -> SQL_FIELDS;
+      case DB -> DB_FIELDS;
       case REDIS -> REDIS_FIELDS;
       case MONGO -> MONGO_FIELDS;
       case OPENAI, CLAUDE, OLLAMA -> LLM_FIELDS;
@@ -187,7 +193,8 @@ final class NodeReader {
     FieldReader fields = new FieldReader(node, path, type.typeName(), problems);
     ObjectNode config = JsonNodeFactory.instance.objectNode();
     switch (type) {
-      case POSTGRES, MYSQL, DB -> readSql(fields, config);
+      case POSTGRES, MYSQL -> readSql(fields, config);
+      case DB -> readGenericDb(fields, node, config);
       case REDIS -> readRedis(fields, config);
       case MONGO -> readMongo(fields, config);
       case OPENAI, CLAUDE, OLLAMA, AI -> readLlm(type, fields, config);
@@ -250,6 +257,39 @@ final class NodeReader {
       allowed.addAll(FAN_OUT_FIELDS);
     }
     return UnknownFields.message(key, type.typeName(), allowed);
+  }
+
+  /**
+   * A DBNode runs on whatever kind its datasource is, which only the worker knows; the document
+   * says which form it is: SQL ({@code query}), Mongo ({@code collection}) or Redis ({@code
+   * operation} and {@code key}). Fields of another form are errors.
+   */
+  private void readGenericDb(FieldReader fields, ObjectNode node, ObjectNode config) {
+    List<String> form;
+    String name;
+    if (node.has("query")) {
+      form = SQL_FIELDS;
+      name = "a SQL DBNode (it has 'query')";
+      readSql(fields, config);
+    } else if (node.has("collection")) {
+      form = MONGO_FIELDS;
+      name = "a Mongo DBNode (it has 'collection')";
+      readMongo(fields, config);
+    } else if (node.has("key") || node.has("operation")) {
+      form = REDIS_FIELDS;
+      name = "a Redis DBNode (it has 'key' or 'operation')";
+      readRedis(fields, config);
+    } else {
+      readSql(fields, config); // reports the missing query, the common case
+      return;
+    }
+    node.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (DB_FIELDS.contains(key) && !form.contains(key)) {
+                fields.error(key, "'" + key + "' does not apply to " + name);
+              }
+            });
   }
 
   private void readSql(FieldReader fields, ObjectNode config) {

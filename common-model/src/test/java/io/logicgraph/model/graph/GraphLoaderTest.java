@@ -93,6 +93,29 @@ class GraphLoaderTest {
   }
 
   @Test
+  void aDbNodeTakesTheSqlRedisOrMongoFormAndRejectsAMixture() {
+    ValidationReport report =
+        yaml(
+            """
+            nodes:
+              rows: {node_type: DBNode, database: shop, query: "SELECT 1"}
+              cached: {node_type: DBNode, database: cache, operation: get, key: "k:{{id}}"}
+              docs: {node_type: DBNode, database: docs, collection: orders, operation: find}
+            """);
+    assertThat(report.errors()).isEmpty();
+    assertThat(report.graph().node("cached").text("operation")).isEqualTo("GET");
+    assertThat(report.graph().node("docs").text("collection")).isEqualTo("orders");
+
+    ValidationReport mixed =
+        yaml("nodes: {bad: {node_type: DBNode, database: shop, query: 'SELECT 1', key: k}}\n");
+    assertThat(onlyError(mixed))
+        .isEqualTo("nodes.bad.key: 'key' does not apply to a SQL DBNode (it has 'query')");
+
+    ValidationReport empty = yaml("nodes: {bare: {node_type: DBNode, database: shop}}\n");
+    assertThat(errorPaths(empty)).containsExactly("nodes.bare.query");
+  }
+
+  @Test
   void normalizedGraphRoundTripsThroughTheWireMapper() throws Exception {
     for (String name : List.of("purchasing.yaml", "legacy-short-form.yaml", "diamond.json")) {
       ValidationReport report =

@@ -53,6 +53,11 @@ public final class CacheKeys {
         if (params != null) {
           params.forEach(p -> paths.add(p.asText()));
         }
+        // A DBNode may be in its Redis or Mongo form instead.
+        templatePaths(node.text("key"), paths);
+        templatePaths(node.text("value"), paths);
+        collectTemplates(node.field("filter"), paths);
+        collectTemplates(node.field("document"), paths);
       }
       case OPENAI, CLAUDE, OLLAMA, AI -> {
         templatePaths(node.text("prompt"), paths);
