@@ -151,20 +151,45 @@ build() {
   (cd "$ROOT" && ./mvnw -B -q package -DskipTests) || die "the build failed (output above)"
 }
 
+# Creates the demo datasource's database when it lives on the fleet's PostgreSQL server (the default),
+# then loads the demo rows (idempotent).
 create_demo_db() {
-  log "creating the demo datasource demo_db (table products)"
-  psql -q -X -v ON_ERROR_STOP=1 "$POSTGRES_URL" >/dev/null <<'SQL' || die "cannot create demo_db on $(echo "${POSTGRES_URL%/*}" | sed 's#//[^@]*@#//#')"
-SELECT 'CREATE DATABASE demo_db' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'demo_db')\gexec
+  local db=${DEMO_DB_URL%%\?*}
+  db=${db##*/}
+  log "creating the demo datasource demo_db (database $db, table products)"
+  if [ "${DEMO_DB_URL%/*}" = "${POSTGRES_URL%/*}" ]; then
+    psql -q -X -v ON_ERROR_STOP=1 -v db="$db" "$POSTGRES_URL" >/dev/null <<'SQL' || die "cannot create $db on $(echo "${POSTGRES_URL%/*}" | sed 's#//[^@]*@#//#')"
+SELECT format('CREATE DATABASE %I', :'db') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')\gexec
 SQL
-  PGOPTIONS='-c client_min_messages=warning' psql -q -X -v ON_ERROR_STOP=1 "$DEMO_DB_URL" -f "$DEMO_DIR/demo_db.sql" >/dev/null || die "cannot fill demo_db"
+  fi
+  PGOPTIONS='-c client_min_messages=warning' psql -q -X -v ON_ERROR_STOP=1 "$DEMO_DB_URL" -f "$DEMO_DIR/demo_db.sql" >/dev/null || die "cannot fill the demo datasource ($db)"
 }
 
+# Each AI provider of worker-ai without its own credentials is pointed at the local LLM emulator:
+# OpenAI without OPENAI_API_KEY, Anthropic without ANTHROPIC_API_KEY, Ollama without OLLAMA_BASE_URL.
+# The emulator is started when at least one provider uses it. worker-ai inherits what is exported here.
 start_emulator() {
+  local root="http://127.0.0.1:$EMULATOR_PORT" emulated=()
   if [ -n "${OPENAI_API_KEY:-}" ]; then
-    log "OPENAI_API_KEY is set: AI nodes call ${OPENAI_BASE_URL:-the OpenAI API}"
-    return
+    log "OPENAI_API_KEY is set: OpenAI nodes call ${OPENAI_BASE_URL:-the OpenAI API}"
+  else
+    export OPENAI_BASE_URL="$root/v1" OPENAI_API_KEY="emulator-key"
+    emulated+=(OpenAI)
   fi
-  export OPENAI_BASE_URL="http://127.0.0.1:$EMULATOR_PORT/v1" OPENAI_API_KEY="emulator-key"
+  if [ -n "${ANTHROPIC_API_KEY:-}" ]; then
+    log "ANTHROPIC_API_KEY is set: Claude nodes call ${ANTHROPIC_BASE_URL:-the Anthropic API}"
+  else
+    # The Anthropic base URL has no /v1: the provider appends /v1/messages.
+    export ANTHROPIC_BASE_URL="$root" ANTHROPIC_API_KEY="emulator-key"
+    emulated+=(Anthropic)
+  fi
+  if [ -n "${OLLAMA_BASE_URL:-}" ]; then
+    log "OLLAMA_BASE_URL is set: Ollama nodes call $OLLAMA_BASE_URL"
+  else
+    export OLLAMA_BASE_URL="$root"
+    emulated+=(Ollama)
+  fi
+  [ "${#emulated[@]}" -gt 0 ] || return 0
   if ! running llm-emulator LlmEmulator; then
     [ -f "$EMULATOR_SRC" ] || die "$EMULATOR_SRC is missing"
     port_busy "$EMULATOR_PORT" && die "port $EMULATOR_PORT is taken by another process (set LLM_EMULATOR_PORT)"
@@ -172,9 +197,9 @@ start_emulator() {
   fi
   local probe='{"model":"probe","messages":[{"role":"user","content":"ping"}]}'
   for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $OPENAI_API_KEY" \
-      -d "$probe" "$OPENAI_BASE_URL/chat/completions" 2>/dev/null; then
-      log "No OPENAI_API_KEY: AI answers come from the local LLM emulator on 127.0.0.1:$EMULATOR_PORT, not from a real model."
+    if curl -fsS -o /dev/null -H 'Content-Type: application/json' -H 'Authorization: Bearer emulator-key' \
+      -d "$probe" "$root/v1/chat/completions" 2>/dev/null; then
+      log "LLM EMULATOR on 127.0.0.1:$EMULATOR_PORT answers ${emulated[*]} nodes (no credentials for them): canned test text, not a real model."
       return
     fi
     running llm-emulator LlmEmulator || fail_with_log llm-emulator "the LLM emulator exited"
@@ -195,7 +220,7 @@ start_services() {
       port_busy "$port" && die "port $port (for $name) is taken by another process; set $(echo "$name" | tr 'a-z-' 'A-Z_')_HTTP_PORT/_MANAGEMENT_PORT"
     done
     extra=()
-    # worker-ai inherits OPENAI_API_KEY/OPENAI_BASE_URL (the emulator's, when start_emulator set them).
+    # worker-ai inherits OPENAI_*, ANTHROPIC_* and OLLAMA_BASE_URL (the emulator's where start_emulator set them).
     [ "$name" = worker-db ] && extra=("DATASOURCE_DEMO_DB_URL=$DEMO_DB_URL")
     log "starting $name (http $http, management $mgmt, -Xmx$heap)"
     spawn "$name" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \

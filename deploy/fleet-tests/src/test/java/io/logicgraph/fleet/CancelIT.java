@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,15 @@ class CancelIT {
           .as("%s never started", node)
           .isTrue();
     }
+
+    List<EventStream.Event> events = EventStream.replay(fleet, executionId);
+    for (String node : List.of("next", "last")) {
+      assertThat(EventStream.of(events, "node_cancelled", node)).as("%s", events).hasSize(1);
+      assertThat(EventStream.of(events, "node_queued", node)).as("%s", events).isEmpty();
+    }
+    EventStream.Event finished = events.get(events.size() - 1);
+    assertThat(finished.name()).as("%s", events).isEqualTo("execution_finished");
+    assertThat(finished.json().path("status").asText()).isEqualTo("cancelled");
 
     Response again = client.cancel(executionId);
     assertThat(again.statusCode())

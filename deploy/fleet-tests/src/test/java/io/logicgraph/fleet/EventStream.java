@@ -1,5 +1,6 @@
 package io.logicgraph.fleet;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +24,55 @@ import java.util.concurrent.TimeoutException;
  */
 final class EventStream {
   /** One event: its id, name and data (data lines joined with newlines); null where absent. */
-  record Event(String id, String name, String data) {}
+  record Event(String id, String name, String data) {
+    /** The data as JSON. */
+    JsonNode json() {
+      return FleetClient.json(data);
+    }
+
+    /** The data's node_id, or null. */
+    String nodeId() {
+      JsonNode node = json().get("node_id");
+      return node == null || node.isNull() ? null : node.asText();
+    }
+
+    @Override
+    public String toString() {
+      return name + (data != null && data.contains("node_id") ? "(" + nodeId() + ")" : "");
+    }
+  }
 
   /** The response: status, content type, and the events read until the server ended the stream. */
   record Result(int status, String contentType, List<Event> events, List<String> comments) {}
 
   private EventStream() {}
+
+  /**
+   * The events of an execution that ended, replayed from the start by GET /executions/{id}/events;
+   * asserts 200 text/event-stream.
+   */
+  static List<Event> replay(Fleet fleet, String executionId) {
+    Result result =
+        read(
+            URI.create(fleet.apiBaseUri() + "/api/v1/executions/" + executionId + "/events"),
+            null,
+            Duration.ofSeconds(15));
+    if (result.status() != 200 || !result.contentType().startsWith("text/event-stream")) {
+      throw new AssertionError(
+          "GET /executions/"
+              + executionId
+              + "/events answered "
+              + result.status()
+              + " "
+              + result.contentType());
+    }
+    return result.events();
+  }
+
+  /** The events named {@code name} about {@code nodeId}. */
+  static List<Event> of(List<Event> events, String name, String nodeId) {
+    return events.stream().filter(e -> name.equals(e.name()) && nodeId.equals(e.nodeId())).toList();
+  }
 
   /** GETs {@code uri} with {@code Accept: text/event-stream} and reads the whole stream. */
   static Result read(URI uri, String lastEventId, Duration atMost) {

@@ -143,7 +143,7 @@ public final class Fleet implements AutoCloseable {
   public static final class Builder {
     private Path root =
         Path.of(System.getProperty("fleet.root", "../..")).toAbsolutePath().normalize();
-    private String name = "fleet-tests";
+    private String name = System.getProperty("fleet.name", "fleet-tests");
     private Path logDirectory = Path.of("target", "fleet-logs").toAbsolutePath();
     private Duration readyTimeout =
         Duration.ofSeconds(Long.getLong("fleet.readyTimeoutSeconds", 180));
@@ -157,7 +157,10 @@ public final class Fleet implements AutoCloseable {
       return this;
     }
 
-    /** Names the RabbitMQ virtual host and the databases of this fleet (default fleet-tests). */
+    /**
+     * Names the RabbitMQ virtual host and the databases of this fleet (default: system property
+     * fleet.name, else fleet-tests).
+     */
     public Builder name(String name) {
       this.name = name;
       return this;

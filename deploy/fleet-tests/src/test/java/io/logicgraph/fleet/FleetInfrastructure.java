@@ -34,8 +34,11 @@ import java.util.Map;
  * schema.sql}.
  */
 final class FleetInfrastructure {
-  /** Redis database index of the fleet's hot state, away from index 0 used by local runs. */
-  private static final int REDIS_DATABASE = 1;
+  /**
+   * Redis database index of the fleet's hot state, away from index 0 used by local runs (system
+   * property fleet.redisDatabase, default 1; two fleets on one Redis need two indexes).
+   */
+  private static final int REDIS_DATABASE = Integer.getInteger("fleet.redisDatabase", 1);
 
   /**
    * The purchasing-flow example's psql script: one section per datasource after {@code \connect}.

@@ -40,6 +40,14 @@ class NodeTimeoutIT {
     assertThat(ask.at("/error/code").asText()).isEqualTo("E005");
     assertThat(FleetClient.absent(ask.path("started_at"))).as("no worker ever started it").isTrue();
 
+    List<EventStream.Event> events = EventStream.replay(fleet, executionId);
+    assertThat(EventStream.of(events, "node_queued", "ask")).as("%s", events).hasSize(3);
+    List<EventStream.Event> retrying = EventStream.of(events, "node_retrying", "ask");
+    assertThat(retrying).as("%s", events).hasSize(2);
+    assertThat(retrying)
+        .allSatisfy(e -> assertThat(e.json().at("/error/code").asText()).isEqualTo("E005"));
+    assertThat(EventStream.of(events, "node_failed", "ask")).as("%s", events).hasSize(1);
+
     List<Map<String, Object>> attempts = client.attempts(executionId, "ask");
     assertThat(attempts).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3);
     assertThat(attempts).extracting(a -> a.get("outcome")).containsOnly("timed_out");

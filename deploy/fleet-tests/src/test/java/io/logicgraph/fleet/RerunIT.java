@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +70,16 @@ class RerunIT {
         .isEqualTo(FleetClient.json("[{\"supplier\": \"Acme Components\"}]"));
     assertThat(context.path("confirm_result").asBoolean()).isTrue();
     assertThat(context.path("validate_result").asBoolean()).isTrue();
+
+    // The stream goes on past the first execution_finished because a retry followed it.
+    List<EventStream.Event> events = EventStream.replay(fleet, executionId);
+    EventStream.Event last = events.get(events.size() - 1);
+    assertThat(last.name()).as("%s", events).isEqualTo("execution_finished");
+    assertThat(last.json().path("status").asText()).as("%s", events).isEqualTo("completed");
+    List<EventStream.Event> planCompleted = EventStream.of(events, "node_completed", "plan");
+    assertThat(planCompleted).as("%s", events).hasSize(1);
+    assertThat(planCompleted.get(0).json().path("attempt").asInt()).isEqualTo(2);
+    assertThat(EventStream.of(events, "node_queued", "validate")).as("%s", events).hasSize(1);
 
     Response again = client.retry(executionId);
     assertThat(again.statusCode())

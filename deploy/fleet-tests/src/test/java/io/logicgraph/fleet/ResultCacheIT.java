@@ -50,6 +50,11 @@ class ResultCacheIT {
         .extracting(a -> a.get("outcome"))
         .containsExactly("cached");
 
+    List<EventStream.Event> events = EventStream.replay(fleet, second);
+    assertThat(EventStream.of(events, "node_cached", "price")).as("%s", events).hasSize(1);
+    assertThat(EventStream.of(events, "node_queued", "price")).as("%s", events).isEmpty();
+    assertThat(EventStream.of(events, "node_completed", "total")).as("%s", events).hasSize(1);
+
     // 3: only an input price does not read changed -> still a hit (total is not cached)
     String third = run(client, graphId, Map.of("product_id", "C-1", "quantity", 1));
     assertPrice(client, third, 12.5, false);
@@ -72,7 +77,6 @@ class ResultCacheIT {
             after.sum("cache_misses_total", Map.of()) - before.sum("cache_misses_total", Map.of()))
         .as("cache_misses_total increase")
         .isEqualTo(2.0);
-    assertThat(after.sum("cache_size_bytes", Map.of())).as("cache_size_bytes").isPositive();
     await()
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
@@ -83,6 +87,17 @@ class ResultCacheIT {
                             - executedBefore)
                     .as("PostgresNode attempts worker-db ran (runs 1 and 4 only)")
                     .isEqualTo(2.0));
+    // cache_size_bytes is sampled every 30 s by the orchestrator.
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Prometheus.scrape(fleet, Service.ORCHESTRATOR)
+                            .sum("cache_size_bytes", Map.of()))
+                    .as("cache_size_bytes with two cached results")
+                    .isPositive());
   }
 
   private static String run(FleetClient client, String graphId, Map<String, Object> context) {

@@ -43,6 +43,24 @@ class RetryExhaustedIT {
     assertThat(enough.path("status").asText()).as("%s", enough).isEqualTo("cancelled");
     assertThat(enough.path("attempts").asInt()).isZero();
 
+    List<EventStream.Event> events = EventStream.replay(fleet, executionId);
+    List<EventStream.Event> retrying = EventStream.of(events, "node_retrying", "lookup");
+    assertThat(retrying).as("node_retrying events in %s", events).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode data = retrying.get(i).json();
+      assertThat(data.path("attempt").asInt()).as("%s", data).isEqualTo(i + 1);
+      assertThat(data.at("/error/code").asText()).as("%s", data).isEqualTo("E002");
+    }
+    List<EventStream.Event> nodeFailed = EventStream.of(events, "node_failed", "lookup");
+    assertThat(nodeFailed).as("node_failed in %s", events).hasSize(1);
+    assertThat(nodeFailed.get(0).json().path("attempt").asInt()).isEqualTo(3);
+    assertThat(nodeFailed.get(0).json().at("/error/code").asText()).isEqualTo("E002");
+    assertThat(EventStream.of(events, "node_cancelled", "enough")).as("%s", events).hasSize(1);
+    EventStream.Event last = events.get(events.size() - 1);
+    assertThat(last.name()).as("%s", events).isEqualTo("execution_finished");
+    assertThat(last.json().path("status").asText()).isEqualTo("failed");
+    assertThat(last.json().at("/error/code").asText()).isEqualTo("E002");
+
     List<Map<String, Object>> attempts = client.attempts(executionId, "lookup");
     assertThat(attempts).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3);
     for (Map<String, Object> attempt : attempts) {
