@@ -1,6 +1,7 @@
 package io.logicgraph.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -51,5 +52,31 @@ class NodeTimeoutIT {
     List<Map<String, Object>> attempts = client.attempts(executionId, "ask");
     assertThat(attempts).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3);
     assertThat(attempts).extracting(a -> a.get("outcome")).containsOnly("timed_out");
+
+    // The restarted worker-ai finds the three expired tasks in its queue and answers them: late
+    // results of superseded attempts change nothing (spec 04, "nothing is applied twice").
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                Prometheus.scrape(fleet, Service.WORKER_AI)
+                        .sum("worker_tasks_processed_total", Map.of("worker_type", "ai"))
+                    >= 3);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              JsonNode now = client.execution(executionId);
+              assertThat(now.path("status").asText()).as("%s", now).isEqualTo("failed");
+              assertThat(now.at("/nodes/ask/status").asText()).isEqualTo("failed");
+              assertThat(now.at("/nodes/ask/attempts").asInt()).isEqualTo(3);
+              assertThat(now.at("/nodes/ask/error/code").asText()).isEqualTo("E005");
+              assertThat(client.attempts(executionId, "ask"))
+                  .extracting(a -> a.get("outcome"))
+                  .containsExactly("timed_out", "timed_out", "timed_out");
+            });
   }
 }
