@@ -71,13 +71,20 @@ public final class Fleet implements AutoCloseable {
   private final ManagedProcess emulator;
   private final int emulatorPort;
   private final TcpLink remoteLink;
+  private final FleetLock nameLock;
   private final Map<String, FleetDatabase> databases;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Thread shutdownHook = new Thread(this::destroyAllNow, "fleet-shutdown");
 
-  private Fleet(Builder builder, int[] free, TcpLink remoteLink, FleetInfrastructure infra) {
+  private Fleet(
+      Builder builder,
+      int[] free,
+      FleetLock nameLock,
+      TcpLink remoteLink,
+      FleetInfrastructure infra) {
     this.root = builder.root;
+    this.nameLock = nameLock;
     this.readyTimeout = builder.readyTimeout;
     this.remoteLink = remoteLink;
     this.databases = infra.databases();
@@ -197,14 +204,17 @@ public final class Fleet implements AutoCloseable {
         throw new IllegalStateException(
             "cannot start the fleet; missing (service jars come from ./mvnw package): " + missing);
       }
+      FleetLock lock = FleetLock.acquire(name, Duration.ofMinutes(20));
       int[] free = freePorts(2 * Service.values().length + 2);
       TcpLink link = new TcpLink(free[free.length - 1], postgresHost(), postgresPort());
       Fleet fleet;
       try {
         link.restore();
-        fleet = new Fleet(this, free, link, FleetInfrastructure.prepare(name, root, link.port()));
+        fleet =
+            new Fleet(this, free, lock, link, FleetInfrastructure.prepare(name, root, link.port()));
       } catch (RuntimeException | Error e) {
         link.close();
+        lock.close();
         throw e;
       }
       try {
@@ -457,6 +467,7 @@ public final class Fleet implements AutoCloseable {
     services.values().forEach(p -> p.stop(20));
     emulator.stop(5);
     remoteLink.close();
+    nameLock.close();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException | IllegalArgumentException e) {
