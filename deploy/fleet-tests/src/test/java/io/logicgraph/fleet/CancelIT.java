@@ -29,6 +29,12 @@ class CancelIT {
         Duration.ofSeconds(10),
         e -> e.at("/nodes/slow/status").asText().matches("queued|running"));
 
+    Response early = client.retry(executionId);
+    assertThat(early.statusCode())
+        .as("retry of a running execution: %s", early.asString())
+        .isEqualTo(409);
+    assertThat(early.contentType()).startsWith("application/problem+json");
+
     Response cancel = client.cancel(executionId);
     assertThat(cancel.statusCode()).as("POST cancel: %s", cancel.asString()).isEqualTo(202);
     assertThat(FleetClient.json(cancel.asString()).path("execution_id").asText())

@@ -34,6 +34,9 @@ class EventStreamIT {
           "node_cached",
           "execution_finished");
 
+  /** Spec 03: {@code 2026-11-22T10:15:30.123456Z}. */
+  private static final String MICROSECONDS = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";
+
   @Test
   void theStreamTellsTheExecutionInCausalOrderAndEnds(Fleet fleet) {
     FleetClient client = new FleetClient(fleet);
@@ -82,6 +85,26 @@ class EventStreamIT {
     EventStream.Result replay = EventStream.read(uri, null, Duration.ofSeconds(15));
     assertThat(replay.status()).isEqualTo(200);
     assertThat(replay.events()).as("replay after the end").isEqualTo(live.events());
+  }
+
+  /** Spec 03: timestamps are ISO-8601 UTC with microseconds, in the events' data as elsewhere. */
+  @Test
+  void timestampsAreIsoUtcWithMicroseconds(Fleet fleet) {
+    FleetClient client = new FleetClient(fleet);
+    String graphId = client.submit(FleetClient.graph("idempotent.yaml"));
+    JsonNode execution = client.run(graphId, Map.of("quantity", 1));
+    String executionId = execution.path("id").asText();
+    for (String field : List.of("created_at", "started_at", "completed_at")) {
+      assertThat(execution.path(field).asText()).as(field).matches(MICROSECONDS);
+    }
+    assertThat(execution.at("/nodes/approve/started_at").asText()).matches(MICROSECONDS);
+    List<EventStream.Event> events = EventStream.replay(fleet, executionId);
+    assertThat(events).isNotEmpty();
+    for (EventStream.Event event : events) {
+      assertThat(event.json().path("at").asText())
+          .as("at of %s: %s", event, event.data())
+          .matches(MICROSECONDS);
+    }
   }
 
   private record Parsed(String id, String name, JsonNode data) {}

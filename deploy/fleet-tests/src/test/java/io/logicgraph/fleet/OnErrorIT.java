@@ -56,6 +56,12 @@ class OnErrorIT {
     assertThat(execution.at("/nodes/start/status").asText()).isEqualTo("completed");
     assertThat(execution.at("/nodes/risky/status").asText()).isEqualTo("failed");
     assertThat(execution.at("/nodes/risky/error/code").asText()).isEqualTo("E003");
+    assertThat(execution.at("/nodes/risky/attempts").asInt())
+        .as("a permanent error is not retried, whatever the policy")
+        .isEqualTo(1);
+    assertThat(client.attempts(execution.path("id").asText(), "risky"))
+        .extracting(a -> a.get("outcome"))
+        .containsExactly("failed");
     JsonNode report = execution.at("/nodes/report");
     assertThat(report.path("status").asText()).as("%s", report).isEqualTo("cancelled");
     assertThat(report.path("attempts").asInt()).isZero();
