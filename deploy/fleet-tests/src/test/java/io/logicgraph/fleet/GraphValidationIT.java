@@ -32,7 +32,7 @@ class GraphValidationIT {
 
   /** Fields a node may be rejected for lacking, besides the keys it declares. */
   private static final Set<String> REQUIRED_FIELDS =
-      Set.of("query", "prompt", "node_type", "type", "database", "condition", "rules");
+      Set.of("query", "prompt", "node_type", "type", "database", "condition", "rules", "graph_id");
 
   @Test
   void aCycleIsRejectedNamingItsPath(Fleet fleet) {
