@@ -19,8 +19,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,10 +32,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExecutionNotifier {
-  /** The API's timestamp form: ISO-8601 UTC with exactly six fractional digits. */
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   private final ReactivePubSubCommands<String> pubsub;
   private final ReactiveStreamCommands<String, String, String> streams;
   private final ReactiveKeyCommands<String> keys;
@@ -133,7 +127,7 @@ public class ExecutionNotifier {
     if (event.error() != null) {
       data.set("error", Json.MAPPER.valueToTree(event.error()));
     }
-    data.put("at", TIMESTAMP.format(event.at()));
+    data.put("at", ExecutionEvents.timestamp(event.at()));
     return data;
   }
 }

@@ -1,5 +1,8 @@
 package io.logicgraph.model.message;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -20,7 +23,16 @@ public final class ExecutionEvents {
   /** Seconds an execution's stream lives after its last entry. */
   public static final long STREAM_TTL_SECONDS = 24 * 3600;
 
+  /** The API's timestamp form: ISO-8601 UTC with exactly six fractional digits. */
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
   private ExecutionEvents() {}
+
+  /** An event's {@code at}, in the API's timestamp form. */
+  public static String timestamp(Instant instant) {
+    return TIMESTAMP.format(instant);
+  }
 
   /** The Redis stream key of an execution's events. */
   public static String streamKey(UUID executionId) {
