@@ -10,15 +10,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.graph.NodeDefinition;
 import io.logicgraph.model.graph.NodeType;
+import io.logicgraph.model.message.ExecutionEventType;
+import io.logicgraph.model.message.ExecutionEvents;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeOutcome;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.Topology;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +46,38 @@ class TaskFlowTest {
 
   @TestHTTPResource(value = "/", management = true)
   URL management;
+
+  @Inject RedisDataSource redis;
+
+  /** The worker announced the attempt on the execution's event stream, with its id and a TTL. */
+  private void assertNodeStarted(NodeTask task, NodeResult result) throws Exception {
+    String key = ExecutionEvents.streamKey(task.executionId());
+    List<StreamMessage<String, String, String>> entries =
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> redis.stream(String.class).xrange(key, StreamRange.of("-", "+")),
+                list -> !list.isEmpty());
+    try {
+      assertThat(entries).hasSize(1);
+      Map<String, String> fields = entries.get(0).payload();
+      assertThat(fields.get("event")).isEqualTo(ExecutionEventType.NODE_STARTED.wire());
+      JsonNode data = Json.MAPPER.readTree(fields.get("data"));
+      assertThat(data.get("execution_id").asText()).isEqualTo(task.executionId().toString());
+      assertThat(data.get("node_id").asText()).isEqualTo(task.nodeId());
+      assertThat(data.get("attempt").asInt()).isEqualTo(task.attempt());
+      assertThat(data.get("status").asText()).isEqualTo("running");
+      assertThat(data.get("worker_id").asText()).isEqualTo(result.workerId());
+      assertThat(data.get("at").asText())
+          .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z");
+      assertThat(redis.key(String.class).ttl(key))
+          .isPositive()
+          .isLessThanOrEqualTo(ExecutionEvents.STREAM_TTL_SECONDS);
+    } finally {
+      redis.key(String.class).del(key);
+    }
+  }
 
   @BeforeAll
   static void connect() throws Exception {
@@ -80,6 +118,7 @@ class TaskFlowTest {
     assertThat(result.startedAt())
         .isAfterOrEqualTo(task.dispatchedAt().truncatedTo(ChronoUnit.MILLIS));
     assertThat(result.completedAt()).isAfterOrEqualTo(result.startedAt());
+    assertNodeStarted(task, result);
   }
 
   @Test

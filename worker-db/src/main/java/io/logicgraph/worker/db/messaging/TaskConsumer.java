@@ -56,6 +56,7 @@ public class TaskConsumer {
   private final WorkerConfig config;
   private final Vertx vertx;
   private final AdmissionGate gate;
+  private final ProgressEvents progress;
   private final String workerId;
 
   public TaskConsumer(
@@ -64,13 +65,15 @@ public class TaskConsumer {
       BrokerTopology topology,
       WorkerMetrics metrics,
       WorkerConfig config,
-      Vertx vertx) {
+      Vertx vertx,
+      ProgressEvents progress) {
     this.runner = runner;
     this.publisher = publisher;
     this.topology = topology;
     this.metrics = metrics;
     this.config = config;
     this.vertx = vertx;
+    this.progress = progress;
     this.gate = new AdmissionGate(config.concurrency());
     this.workerId = config.id().orElseGet(TaskConsumer::defaultWorkerId);
     metrics.activeTasks(gate::inUse);
@@ -100,6 +103,7 @@ public class TaskConsumer {
         ignored -> {
           putMdc(task);
           Instant startedAt = Instant.now();
+          progress.nodeStarted(task, workerId, startedAt);
           Uni.createFrom()
               .deferred(() -> attempt(task, startedAt))
               .emitOn(onTaskContext)

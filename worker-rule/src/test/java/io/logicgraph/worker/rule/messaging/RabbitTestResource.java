@@ -5,7 +5,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
 
-/** RabbitMQ on a virtual host of this module's own (the worker needs no platform database). */
+/**
+ * RabbitMQ on a virtual host of this module's own, and the platform Redis (progress events); the
+ * worker needs no platform database.
+ */
 public class RabbitTestResource implements QuarkusTestResourceLifecycleManager {
   static final String VHOST = "worker-rule-test";
 
@@ -16,7 +19,7 @@ public class RabbitTestResource implements QuarkusTestResourceLifecycleManager {
         .quarkusProperties()
         .forEach(
             (key, value) -> {
-              if (key.startsWith("rabbitmq-")) {
+              if (key.startsWith("rabbitmq-") || key.equals("quarkus.redis.hosts")) {
                 properties.put(key, value);
               }
             });

@@ -1,0 +1,67 @@
+package io.logicgraph.worker.db.messaging;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.message.ExecutionEventType;
+import io.logicgraph.model.message.ExecutionEvents;
+import io.logicgraph.model.message.Json;
+import io.logicgraph.model.message.NodeTask;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Live progress written by the worker: a {@code node_started} entry on the execution's event stream
+ * when an attempt starts. Best effort: fire-and-forget, never delays or fails the task, and the
+ * worker's readiness does not depend on Redis.
+ */
+@ApplicationScoped
+public class ProgressEvents {
+  private static final Logger LOG = Logger.getLogger(ProgressEvents.class);
+  private static final Duration TTL = Duration.ofSeconds(ExecutionEvents.STREAM_TTL_SECONDS);
+
+  private final ReactiveStreamCommands<String, String, String> streams;
+  private final ReactiveKeyCommands<String> keys;
+
+  public ProgressEvents(ReactiveRedisDataSource redis) {
+    this.streams = redis.stream(String.class);
+    this.keys = redis.key(String.class);
+  }
+
+  /** Appends {@code node_started} for the task's attempt; returns at once. */
+  public void nodeStarted(NodeTask task, String workerId, Instant startedAt) {
+    try {
+      String key = ExecutionEvents.streamKey(task.executionId());
+      ObjectNode data =
+          Json.MAPPER
+              .createObjectNode()
+              .put("execution_id", task.executionId().toString())
+              .put("node_id", task.nodeId())
+              .put("attempt", task.attempt())
+              .put("status", "running")
+              .put("worker_id", workerId)
+              .put("at", ExecutionEvents.timestamp(startedAt));
+      Map<String, String> fields =
+          Map.of("event", ExecutionEventType.NODE_STARTED.wire(), "data", data.toString());
+      XAddArgs trim =
+          new XAddArgs().maxlen((long) ExecutionEvents.STREAM_MAX_LENGTH).nearlyExactTrimming();
+      streams
+          .xadd(key, trim, fields)
+          .chain(() -> keys.expire(key, TTL))
+          .subscribe()
+          .with(
+              ignored -> {},
+              failure ->
+                  LOG.debugf(
+                      "node_started of %s/%s not published: %s",
+                      task.executionId(), task.nodeId(), failure.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.debugf("node_started of %s/%s not published: %s", task.executionId(), task.nodeId(), e);
+    }
+  }
+}
