@@ -26,6 +26,7 @@ class EventStreamIT {
       Set.of(
           "execution_started",
           "node_queued",
+          "node_started",
           "node_completed",
           "node_failed",
           "node_retrying",
@@ -60,9 +61,14 @@ class EventStreamIT {
     for (String node : List.of("check", "stock", "advice", "decide")) {
       int queued = only(events, "node_queued", node);
       int completed = only(events, "node_completed", node);
+      int started = only(events, "node_started", node);
       assertThat(queued)
-          .as("%s queued before completed in %s", node, names(events))
+          .as("%s queued before started in %s", node, names(events))
+          .isLessThan(started);
+      assertThat(started)
+          .as("%s started before completed in %s", node, names(events))
           .isLessThan(completed);
+      assertThat(events.get(started).data().path("worker_id").asText()).isNotBlank();
       assertThat(events.get(queued).data().path("attempt").asInt()).isEqualTo(1);
       assertThat(events.get(completed).data().path("attempt").asInt()).isEqualTo(1);
       assertThat(events.get(completed).data().path("status").asText()).isEqualTo("completed");

@@ -9,6 +9,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +29,20 @@ public class ProgressEvents {
   private final ReactiveStreamCommands<String, String, String> streams;
   private final ReactiveKeyCommands<String> keys;
 
+  /** How long publishing a result may wait for its node_started entry. */
+  private static final java.time.Duration WRITE_BOUND = java.time.Duration.ofMillis(500);
+
   public ProgressEvents(ReactiveRedisDataSource redis) {
     this.streams = redis.stream(String.class);
     this.keys = redis.key(String.class);
   }
 
-  /** Appends {@code node_started} for the task's attempt; returns at once. */
-  public void nodeStarted(NodeTask task, String workerId, Instant startedAt) {
+  /**
+   * Starts appending {@code node_started} for the task's attempt and returns at once; the returned
+   * Uni completes when the entry is written, or after a short bound, or on failure (best effort).
+   * Publishing the attempt's result after it keeps the node's events in causal order on the stream.
+   */
+  public Uni<Void> nodeStarted(NodeTask task, String workerId, Instant startedAt) {
     try {
       String key = ExecutionEvents.streamKey(task.executionId());
       ObjectNode data =
@@ -50,18 +58,29 @@ public class ProgressEvents {
           Map.of("event", ExecutionEventType.NODE_STARTED.wire(), "data", data.toString());
       XAddArgs trim =
           new XAddArgs().maxlen((long) ExecutionEvents.STREAM_MAX_LENGTH).nearlyExactTrimming();
-      streams
-          .xadd(key, trim, fields)
-          .chain(() -> keys.expire(key, TTL))
-          .subscribe()
-          .with(
-              ignored -> {},
-              failure ->
-                  LOG.debugf(
-                      "node_started of %s/%s not published: %s",
-                      task.executionId(), task.nodeId(), failure.getMessage()));
+      Uni<Void> written =
+          streams
+              .xadd(key, trim, fields)
+              .chain(() -> keys.expire(key, TTL))
+              .replaceWithVoid()
+              .ifNoItem()
+              .after(WRITE_BOUND)
+              .recoverWithItem(() -> null)
+              .onFailure()
+              .recoverWithItem(
+                  failure -> {
+                    LOG.debugf(
+                        "node_started of %s/%s not published: %s",
+                        task.executionId(), task.nodeId(), failure.getMessage());
+                    return null;
+                  })
+              .memoize()
+              .indefinitely();
+      written.subscribe().with(ignored -> {});
+      return written;
     } catch (RuntimeException e) {
       LOG.debugf("node_started of %s/%s not published: %s", task.executionId(), task.nodeId(), e);
+      return Uni.createFrom().voidItem();
     }
   }
 }

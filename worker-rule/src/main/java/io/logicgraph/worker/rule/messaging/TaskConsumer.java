@@ -103,7 +103,7 @@ public class TaskConsumer {
         ignored -> {
           putMdc(task);
           Instant startedAt = Instant.now();
-          progress.nodeStarted(task, workerId, startedAt);
+          Uni<Void> started = progress.nodeStarted(task, workerId, startedAt);
           Uni.createFrom()
               .deferred(() -> attempt(task, startedAt))
               .emitOn(onTaskContext)
@@ -111,7 +111,7 @@ public class TaskConsumer {
               .onFailure()
               .recoverWithItem(failure -> failed(task, failure, startedAt))
               .invoke(result -> record(task, result, startedAt))
-              .call(publisher::publish)
+              .call(result -> started.chain(() -> publisher.publish(result)))
               .emitOn(onTaskContext)
               .subscribe()
               .with(
