@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SubgraphNode: a stored graph runs as a child execution of one node (inputs and outputs mapped),
- * visible among the child graph's executions; a graph id that names no stored graph fails the node
- * with E004.
+ * visible among the child graph's executions; a child that fails fails its node and the parent; a
+ * graph id that names no stored graph fails the node with E004.
  */
 @ExtendWith(FleetExtension.class)
 class SubgraphIT {
@@ -76,5 +76,33 @@ class SubgraphIT {
     assertThat(execution.at("/nodes/discount/status").asText()).isEqualTo("failed");
     assertThat(execution.at("/nodes/discount/error/code").asText()).isEqualTo("E004");
     assertThat(execution.at("/nodes/confirm/status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void aChildThatFailsFailsItsNodeAndTheParent(Fleet fleet) {
+    FleetClient client = new FleetClient(fleet);
+    String failingChild = client.submit(FleetClient.graph("subgraph-failing-child.yaml"));
+    String parent =
+        client.submit(
+            FleetClient.graph("subgraph-parent.yaml")
+                .replace("CHILD_GRAPH_ID", failingChild)
+                .replace("fleet-order-with-subgraph", "fleet-order-with-a-failing-subgraph"));
+
+    JsonNode execution = client.run(parent, Map.of("product_id", "P-100", "tier", "gold"));
+
+    assertThat(execution.path("status").asText()).as("%s", execution).isEqualTo("failed");
+    assertThat(execution.at("/nodes/discount/status").asText()).isEqualTo("failed");
+    assertThat(execution.at("/nodes/discount/error/code").asText()).isEqualTo("E001");
+    assertThat(execution.at("/nodes/confirm/status").asText()).isEqualTo("cancelled");
+
+    Response children = fleet.api().when().get("/graphs/{id}/executions", failingChild);
+    JsonNode items = FleetClient.json(children.asString()).path("items");
+    assertThat(items).as("executions of the failing child graph: %s", items).hasSize(1);
+    JsonNode child = client.execution(items.get(0).path("id").asText());
+    assertThat(child.path("status").asText()).isEqualTo("failed");
+    assertThat(child.at("/nodes/boom/error/code").asText()).isEqualTo("E003");
+    assertThat(execution.at("/nodes/discount/error/message").asText())
+        .as("the parent's error names the child execution")
+        .contains(items.get(0).path("id").asText());
   }
 }
