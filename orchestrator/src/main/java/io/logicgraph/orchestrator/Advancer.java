@@ -691,7 +691,7 @@ public class Advancer {
     Map<String, QueuedAttempt> queued = rounds.queued;
     List<NodeTask> tasks = new ArrayList<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    List<Instant> wakeUps = new ArrayList<>();
+    List<Instant> wakeUps = new ArrayList<>(step.wakeUps);
     Instant now = step.execution.now();
     boolean live = !plan.isTerminal() && !step.status.isTerminal();
     Map<String, CacheWrite> cacheWrites = new LinkedHashMap<>();
@@ -953,7 +953,7 @@ public class Advancer {
               int limit = node.field("max_concurrency").asInt();
               List<Integer> next =
                   items.stream()
-                      .filter(i -> "pending".equals(i.status()))
+                      .filter(i -> "pending".equals(i.status()) && !i.waitingAt(now))
                       .map(FanOutItem::index)
                       .limit(Math.max(0, limit - inFlight))
                       .toList();
@@ -1057,7 +1057,11 @@ public class Advancer {
     if (error.retryable()
         && step.status == ExecutionStatus.RUNNING
         && item.tries() < allowedAttempts(node, error)) {
-      return store.settleItem(tx, id, nodeId, item.index(), "pending", null, error);
+      long backoff = backoffMs(node.retryOrDefault(), item.tries(), error);
+      if (backoff > 0) {
+        step.wakeUps.add(step.execution.now().plusMillis(backoff));
+      }
+      return store.retryItem(tx, id, nodeId, item.index(), error, backoff);
     }
     NodeError nodeError =
         new NodeError(
@@ -1322,6 +1326,10 @@ public class Advancer {
     final Map<String, AttemptOutput> remember = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
     final Set<String> succeeded = new LinkedHashSet<>();
+
+    /** When a retry's backoff ends and the execution should be stepped again. */
+    final List<Instant> wakeUps = new ArrayList<>();
+
     final List<UUID> children = new ArrayList<>();
     final List<NodeTask> itemTasks = new ArrayList<>();
     final Map<String, List<Integer>> itemAttempts = new LinkedHashMap<>();

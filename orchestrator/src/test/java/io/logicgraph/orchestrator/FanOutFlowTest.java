@@ -158,6 +158,43 @@ class FanOutFlowTest {
   }
 
   @Test
+  void aRetriedItemWaitsOutItsBackoff() throws Exception {
+    java.util.List<Instant> triesOfZero = new java.util.concurrent.CopyOnWriteArrayList<>();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              Instant now = Instant.now();
+              if (task.context().get("item_index").asInt() == 0 && triesOfZero.isEmpty()) {
+                triesOfZero.add(now);
+                return List.of(
+                    NodeResult.failed(
+                        task,
+                        NodeError.retryable(ErrorCode.E002, "check", "database away", null),
+                        now,
+                        now,
+                        "stand-in"));
+              }
+              if (task.context().get("item_index").asInt() == 0) {
+                triesOfZero.add(now);
+              }
+              return List.of(
+                  WorkerStandIn.succeed(task, JSON.objectNode().put("check_result", "ok")));
+            });
+    UUID graph =
+        storeGraph(
+            "nodes: {check: {node_type: RuleNode, over: xs, retry: {max_attempts: 2, backoff_ms: 600}}}\n");
+    ObjectNode input = JSON.objectNode();
+    input.putArray("xs").add(1).add(2);
+    UUID execution = execute(graph, input);
+
+    assertThat(awaitTerminal(execution).getString("status")).isEqualTo("completed");
+    assertThat(triesOfZero).hasSize(2);
+    // Equal jitter: at least half of the 600 ms backoff between the two tries.
+    assertThat(java.time.Duration.between(triesOfZero.get(0), triesOfZero.get(1)))
+        .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300));
+  }
+
+  @Test
   void aLostItemTaskIsDispatchedAgainAfterItsDeadline() throws Exception {
     AtomicInteger seen = new AtomicInteger();
     workers =

@@ -455,7 +455,7 @@ public class ExecutionStore {
   public Uni<List<FanOutItem>> loadItems(SqlConnection tx, UUID executionId, String nodeId) {
     return tx.preparedQuery(
             "SELECT item_index, status, attempt, tries, result::text AS result, error::text AS error,"
-                + " queued_at, dispatched_at, deadline_at FROM node_items"
+                + " queued_at, dispatched_at, deadline_at, not_before FROM node_items"
                 + " WHERE execution_id = $1 AND node_id = $2 ORDER BY item_index")
         .execute(Tuple.of(executionId, nodeId))
         .map(
@@ -474,7 +474,8 @@ public class ExecutionStore {
                         error == null ? null : read(error, NodeError.class),
                         instant(row.getOffsetDateTime("queued_at")),
                         instant(row.getOffsetDateTime("dispatched_at")),
-                        instant(row.getOffsetDateTime("deadline_at"))));
+                        instant(row.getOffsetDateTime("deadline_at")),
+                        instant(row.getOffsetDateTime("not_before"))));
               }
               return items;
             });
@@ -566,6 +567,25 @@ public class ExecutionStore {
         .replaceWithVoid();
   }
 
+  /**
+   * Sends an item back to pending for another try, published no earlier than {@code backoffMs} from
+   * now.
+   */
+  public Uni<Void> retryItem(
+      SqlConnection tx,
+      UUID executionId,
+      String nodeId,
+      int index,
+      NodeError error,
+      long backoffMs) {
+    return tx.preparedQuery(
+            "UPDATE node_items SET status = 'pending', error = $4::text::jsonb,"
+                + " not_before = CASE WHEN $5 > 0 THEN now() + $5 * interval '1 millisecond' END"
+                + " WHERE execution_id = $1 AND node_id = $2 AND item_index = $3")
+        .execute(Tuple.of(executionId, nodeId, index, write(error), backoffMs))
+        .replaceWithVoid();
+  }
+
   /** Cancels the unfinished items of a node. */
   public Uni<Void> cancelItems(SqlConnection tx, UUID executionId, String nodeId) {
     return tx.preparedQuery(
@@ -631,6 +651,9 @@ public class ExecutionStore {
                 + "     OR (e.status = 'running' AND n.status = 'queued' AND n.dispatched_at IS NULL"
                 + "       AND (CASE WHEN n.not_before IS NOT NULL THEN n.not_before <= now()"
                 + "            ELSE n.queued_at < now() - $2 * interval '1 millisecond' END)))))"
+                // a fan-out item whose retry backoff ended
+                + " OR (e.status = 'running' AND EXISTS (SELECT 1 FROM node_items i"
+                + "   WHERE i.execution_id = e.id AND i.status = 'pending' AND i.not_before <= now()))"
                 // running with nothing in flight for a while: a step that should have happened
                 + " OR (e.status = 'running' AND e.updated_at < now() - $2 * interval '1 millisecond'"
                 + "   AND NOT EXISTS (SELECT 1 FROM node_executions n WHERE n.execution_id = e.id"

@@ -18,4 +18,11 @@ public record FanOutItem(
     NodeError error,
     Instant queuedAt,
     Instant dispatchedAt,
-    Instant deadlineAt) {}
+    Instant deadlineAt,
+    Instant notBefore) {
+
+  /** A pending item whose retry backoff has not ended yet at {@code now}. */
+  public boolean waitingAt(Instant now) {
+    return "pending".equals(status) && notBefore != null && notBefore.isAfter(now);
+  }
+}
