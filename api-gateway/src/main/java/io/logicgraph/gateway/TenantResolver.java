@@ -3,9 +3,9 @@ package io.logicgraph.gateway;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The one place that decides which tenant a request acts for. Until authentication exists every
- * request belongs to {@value #DEFAULT_TENANT}; the API-key/JWT milestone replaces the body of
- * {@link #current()} and nothing else.
+ * The one place that decides which tenant a request acts for. Authentication (API keys, JWT) is
+ * not built yet, so every request belongs to {@value #DEFAULT_TENANT}; when it is, only the body of
+ * {@link #current()} changes.
  */
 @ApplicationScoped
 public class TenantResolver {
