@@ -44,6 +44,7 @@ public final class TestInfrastructure {
      * PostgreSQL JDBC driver on the caller's test class path.
      */
     public Endpoints withDatabase(String database) {
+      database = namespaced(database, '_');
       if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
         throw new IllegalArgumentException("database name must match [a-z][a-z0-9_]*: " + database);
       }
@@ -82,6 +83,11 @@ public final class TestInfrastructure {
    * one module never consume another's messages.
    */
   public static Endpoints isolated(String vhost) {
+    return isolatedExactly(namespaced(vhost, '-'));
+  }
+
+  /** {@link #isolated} on exactly this virtual host, whatever {@code TEST_NAMESPACE} says. */
+  public static Endpoints isolatedExactly(String vhost) {
     Endpoints base = endpoints();
     createVhost(base.rabbitmqManagementUrl(), vhost);
     String url = base.rabbitmqUrl().replaceAll("/[^/:@]*$", "");
@@ -196,6 +202,21 @@ public final class TestInfrastructure {
         "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379),
         "amqp://guest:guest@" + rabbit.getHost() + ":" + rabbit.getAmqpPort(),
         rabbit.getHttpUrl());
+  }
+
+  /**
+   * The name with the suffix of {@code TEST_NAMESPACE} (environment or system property) when set,
+   * so that two checkouts can run the same module's tests at once on one set of services.
+   */
+  public static String namespaced(String name, char separator) {
+    String namespace = setting("TEST_NAMESPACE", "");
+    if (namespace.isEmpty()) {
+      return name;
+    }
+    if (!namespace.matches("[a-z0-9]{1,16}")) {
+      throw new IllegalArgumentException("TEST_NAMESPACE must match [a-z0-9]{1,16}: " + namespace);
+    }
+    return name + separator + namespace;
   }
 
   private static String setting(String name, String fallback) {

@@ -150,7 +150,8 @@ public final class Fleet implements AutoCloseable {
   public static final class Builder {
     private Path root =
         Path.of(System.getProperty("fleet.root", "../..")).toAbsolutePath().normalize();
-    private String name = System.getProperty("fleet.name", "fleet-tests");
+    private String name =
+        System.getProperty("fleet.name", TestInfrastructure.namespaced("fleet-tests", '-'));
     private Path logDirectory = Path.of("target", "fleet-logs").toAbsolutePath();
     private Duration readyTimeout =
         Duration.ofSeconds(Long.getLong("fleet.readyTimeoutSeconds", 180));

@@ -38,7 +38,10 @@ final class FleetInfrastructure {
    * Redis database index of the fleet's hot state, away from index 0 used by local runs (system
    * property fleet.redisDatabase, default 1; two fleets on one Redis need two indexes).
    */
-  private static final int REDIS_DATABASE = Integer.getInteger("fleet.redisDatabase", 1);
+  private static final int REDIS_DATABASE =
+      Integer.getInteger(
+          "fleet.redisDatabase",
+          Integer.parseInt(System.getenv().getOrDefault("FLEET_REDIS_DATABASE", "1")));
 
   /**
    * The purchasing-flow example's psql script: one section per datasource after {@code \connect}.
@@ -160,7 +163,7 @@ final class FleetInfrastructure {
         "DELETE",
         "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8),
         null);
-    return TestInfrastructure.isolated(vhost);
+    return TestInfrastructure.isolatedExactly(vhost);
   }
 
   private static void managementCall(
