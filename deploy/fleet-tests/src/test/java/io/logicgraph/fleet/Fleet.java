@@ -68,6 +68,12 @@ public final class Fleet implements AutoCloseable {
   private final Duration readyTimeout;
   private final Map<Service, int[]> ports = new EnumMap<>(Service.class);
   private final Map<Service, ManagedProcess> services = new EnumMap<>(Service.class);
+  private final Map<Service, Map<String, String>> serviceEnvironment = new EnumMap<>(Service.class);
+  private final Map<String, Replica> replicas = new LinkedHashMap<>();
+  private final Path logDirectory;
+  private final String name;
+  private final Map<String, String> infrastructureEnvironment;
+  private final String rabbitmqManagementUrl;
   private final ManagedProcess emulator;
   private final int emulatorPort;
   private final TcpLink remoteLink;
@@ -89,6 +95,10 @@ public final class Fleet implements AutoCloseable {
     this.remoteLink = remoteLink;
     this.databases = infra.databases();
     Path logs = builder.logDirectory;
+    this.logDirectory = logs;
+    this.name = builder.name;
+    this.infrastructureEnvironment = infra.environment();
+    this.rabbitmqManagementUrl = builder.endpoints().rabbitmqManagementUrl();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     this.emulatorPort = free[2 * Service.values().length];
     this.emulator =
@@ -130,6 +140,7 @@ public final class Fleet implements AutoCloseable {
         default -> {}
       }
       env.putAll(builder.environment.getOrDefault(service, Map.of()));
+      serviceEnvironment.put(service, Map.copyOf(env));
       services.put(
           service,
           new ManagedProcess(
@@ -156,8 +167,23 @@ public final class Fleet implements AutoCloseable {
     private Duration readyTimeout =
         Duration.ofSeconds(Long.getLong("fleet.readyTimeoutSeconds", 180));
     private final Map<Service, Map<String, String>> environment = new EnumMap<>(Service.class);
+    private TestInfrastructure.Endpoints endpoints;
 
     private Builder() {}
+
+    /**
+     * Runs the fleet on these RabbitMQ, Redis and PostgreSQL servers instead of the shared test
+     * infrastructure (e.g. private instances a fault test may kill; see {@link
+     * io.logicgraph.fleet.PrivateInfrastructure}).
+     */
+    public Builder endpoints(TestInfrastructure.Endpoints endpoints) {
+      this.endpoints = endpoints;
+      return this;
+    }
+
+    TestInfrastructure.Endpoints endpoints() {
+      return endpoints != null ? endpoints : TestInfrastructure.endpoints();
+    }
 
     /** The repository root holding the modules (default: system property fleet.root). */
     public Builder root(Path root) {
@@ -207,12 +233,14 @@ public final class Fleet implements AutoCloseable {
       }
       FleetLock lock = FleetLock.acquire(name, Duration.ofMinutes(20));
       int[] free = freePorts(2 * Service.values().length + 2);
-      TcpLink link = new TcpLink(free[free.length - 1], postgresHost(), postgresPort());
+      TestInfrastructure.Endpoints base = endpoints();
+      TcpLink link = new TcpLink(free[free.length - 1], postgresHost(base), postgresPort(base));
       Fleet fleet;
       try {
         link.restore();
         fleet =
-            new Fleet(this, free, lock, link, FleetInfrastructure.prepare(name, root, link.port()));
+            new Fleet(
+                this, free, lock, link, FleetInfrastructure.prepare(name, root, link.port(), base));
       } catch (RuntimeException | Error e) {
         link.close();
         lock.close();
@@ -228,12 +256,12 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
-  private static String postgresHost() {
-    return URI.create(TestInfrastructure.endpoints().postgresUrl()).getHost();
+  private static String postgresHost(TestInfrastructure.Endpoints base) {
+    return URI.create(base.postgresUrl()).getHost();
   }
 
-  private static int postgresPort() {
-    int port = URI.create(TestInfrastructure.endpoints().postgresUrl()).getPort();
+  private static int postgresPort(TestInfrastructure.Endpoints base) {
+    int port = URI.create(base.postgresUrl()).getPort();
     return port > 0 ? port : 5432;
   }
 
@@ -303,6 +331,21 @@ public final class Fleet implements AutoCloseable {
   /** RestAssured request against the gateway's {@code /api/v1} (YAML bodies sent as UTF-8 text). */
   public RequestSpecification api() {
     return given().config(REST).baseUri(apiBaseUri()).basePath("/api/v1");
+  }
+
+  /** The fleet's name: its RabbitMQ virtual host and the stem of its database names. */
+  public String name() {
+    return name;
+  }
+
+  /** The fleet's RabbitMQ URL, with its virtual host (as the services get it). */
+  public String rabbitmqUrl() {
+    return infrastructureEnvironment.get("RABBITMQ_URL");
+  }
+
+  /** The management API of the fleet's RabbitMQ, e.g. {@code http://127.0.0.1:15672}. */
+  public String rabbitmqManagementUrl() {
+    return rabbitmqManagementUrl;
   }
 
   /** The repository root the services were started from. */
@@ -420,14 +463,81 @@ public final class Fleet implements AutoCloseable {
     remoteLink.restore();
   }
 
+  // ------------------------------------------------------------------ replicas
+
+  /** An extra instance of a service: same settings, its own ports, process and log. */
+  private record Replica(
+      Service service, ManagedProcess process, int httpPort, int managementPort) {}
+
+  /**
+   * Starts one more instance of {@code service} (e.g. a second orchestrator replica) under {@code
+   * name}, with the fleet's settings for that service but its own ports and log, and waits until it
+   * is ready. It can be killed and started again on its own ({@link #killReplica}, {@link
+   * #startReplica(String)}) and is stopped with the fleet.
+   */
+  public void startReplica(Service service, String name) {
+    if (replicas.containsKey(name)) {
+      throw new IllegalStateException("a replica named " + name + " exists already");
+    }
+    int[] free = freePorts(2);
+    Map<String, String> env = new LinkedHashMap<>(serviceEnvironment.get(service));
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(free[0]));
+    env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(free[1]));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ManagedProcess process =
+        new ManagedProcess(
+            name,
+            List.of(java, "-Xmx" + service.heap(), "-jar", jar(service).toString()),
+            env,
+            root.resolve(service.module()),
+            logDirectory.resolve(name + ".log"));
+    Replica replica = new Replica(service, process, free[0], free[1]);
+    replicas.put(name, replica);
+    startReplica(name);
+  }
+
+  /** Starts a killed replica again on its ports and waits until it is ready. */
+  public void startReplica(String name) {
+    Replica replica = replica(name);
+    replica.process().start();
+    awaitUp(
+        replica.process(),
+        () ->
+            status(URI.create("http://127.0.0.1:" + replica.managementPort() + "/ready"), null)
+                == 200,
+        System.nanoTime() + readyTimeout.toNanos());
+  }
+
+  /** Kills a replica with SIGKILL and waits until the process is gone. */
+  public void killReplica(String name) {
+    replica(name).process().kill();
+  }
+
+  public boolean isReplicaAlive(String name) {
+    return replica(name).process().isAlive();
+  }
+
+  private Replica replica(String name) {
+    Replica replica = replicas.get(name);
+    if (replica == null) {
+      throw new IllegalArgumentException("no replica " + name + "; there are " + replicas.keySet());
+    }
+    return replica;
+  }
+
+  private List<ManagedProcess> allProcesses() {
+    List<ManagedProcess> all = new ArrayList<>(services.values());
+    replicas.values().forEach(r -> all.add(r.process()));
+    all.add(emulator);
+    return all;
+  }
+
   // ------------------------------------------------------------------ diagnostics
 
   /** Processes that exited although no test stopped them, each reported once, with its log tail. */
   List<String> unexpectedDeaths() {
     List<String> deaths = new ArrayList<>();
-    List<ManagedProcess> all = new ArrayList<>(services.values());
-    all.add(emulator);
-    for (ManagedProcess process : all) {
+    for (ManagedProcess process : allProcesses()) {
       if (process.diedUnexpectedlyUnreported()) {
         deaths.add(
             process.name()
@@ -444,9 +554,7 @@ public final class Fleet implements AutoCloseable {
 
   /** Prints the last lines of every process's log. */
   public void printLogTails(PrintStream out, int lines) {
-    List<ManagedProcess> all = new ArrayList<>(services.values());
-    all.add(emulator);
-    for (ManagedProcess process : all) {
+    for (ManagedProcess process : allProcesses()) {
       out.println(
           "----- "
               + process.name()
@@ -464,7 +572,9 @@ public final class Fleet implements AutoCloseable {
   /** Stops everything: SIGTERM to all, up to 20 s grace, then SIGKILL. */
   @Override
   public void close() {
+    replicas.values().forEach(r -> r.process().signalStop());
     services.values().forEach(ManagedProcess::signalStop);
+    replicas.values().forEach(r -> r.process().stop(20));
     services.values().forEach(p -> p.stop(20));
     emulator.stop(5);
     remoteLink.close();
@@ -477,6 +587,7 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void destroyAllNow() {
+    replicas.values().forEach(r -> r.process().kill());
     services.values().forEach(ManagedProcess::kill);
     emulator.kill();
   }

@@ -65,9 +65,9 @@ final class FleetInfrastructure {
    * Resets and returns the infrastructure named {@code name} (vhost, databases); {@code remote_db}
    * goes through the given link, which this call points at the PostgreSQL server.
    */
-  static FleetInfrastructure prepare(String name, Path root, int linkPort) {
+  static FleetInfrastructure prepare(String name, Path root, int linkPort, Endpoints base) {
     String database = name.replaceAll("[^A-Za-z0-9_]", "_");
-    Endpoints endpoints = isolated(TestInfrastructure.endpoints(), name);
+    Endpoints endpoints = isolated(base, name);
     URI postgres = URI.create(endpoints.postgresUrl());
     Map<String, String> datasources = new LinkedHashMap<>();
     Map<String, FleetDatabase> databases = new LinkedHashMap<>();
@@ -158,16 +158,30 @@ final class FleetInfrastructure {
    * (leftovers of an aborted run), then created by {@link TestInfrastructure#isolated}.
    */
   private static Endpoints isolated(Endpoints base, String vhost) {
+    String path = "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8);
+    managementCall(base.rabbitmqManagementUrl(), "DELETE", path, null);
+    if (base.equals(TestInfrastructure.endpoints())) {
+      return TestInfrastructure.isolatedExactly(vhost);
+    }
+    // Private servers (a fault test's own broker): the same steps on that broker.
+    managementCall(base.rabbitmqManagementUrl(), "PUT", path, "{}");
     managementCall(
         base.rabbitmqManagementUrl(),
-        "DELETE",
-        "/api/vhosts/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8),
-        null);
-    return TestInfrastructure.isolatedExactly(vhost);
+        "PUT",
+        "/api/permissions/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8) + "/guest",
+        "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}");
+    String url = base.rabbitmqUrl().replaceAll("/[^/:@]*$", "");
+    if (url.matches("amqp://[^/]*")) {
+      url = base.rabbitmqUrl();
+    }
+    return new Endpoints(
+        base.postgresUrl(),
+        base.redisUrl(),
+        url + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8),
+        base.rabbitmqManagementUrl());
   }
 
-  private static void managementCall(
-      String managementUrl, String method, String path, String body) {
+  static void managementCall(String managementUrl, String method, String path, String body) {
     String auth =
         Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
     HttpRequest request =

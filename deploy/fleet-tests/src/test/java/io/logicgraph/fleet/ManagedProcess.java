@@ -105,6 +105,27 @@ final class ManagedProcess {
     }
   }
 
+  /**
+   * SIGKILL to the process's descendants first, then to the process: a crash of a server started
+   * through a wrapper script (RabbitMQ's runs the Erlang VM as a child).
+   */
+  void killTree() {
+    Process p = markStopping();
+    if (p != null) {
+      List<ProcessHandle> children = p.descendants().toList();
+      children.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle child : children) {
+        try {
+          child.onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // gone or not: the parent is killed next either way
+        }
+      }
+      p.destroyForcibly();
+      awaitExit(p, 10);
+    }
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within {@code graceSeconds}. */
   void stop(long graceSeconds) {
     Process p = markStopping();
