@@ -24,6 +24,8 @@ export RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
 # The demo's datasource lives on the same PostgreSQL server as the fleet's own database.
 DEMO_DB_URL="${DATASOURCE_DEMO_DB_URL:-${POSTGRES_URL%/*}/demo_db}"
 EMULATOR_PORT="${LLM_EMULATOR_PORT:-8090}"
+DEV_KEY_FILE="$STATE_DIR/dev-api-key"
+ADMIN_TOKEN_FILE="$STATE_DIR/admin-token"
 
 # name, default HTTP port, default management port, heap. Ports: <NAME>_HTTP_PORT / <NAME>_MANAGEMENT_PORT,
 # e.g. WORKER_AI_HTTP_PORT=18083.
@@ -208,6 +210,36 @@ start_emulator() {
   fail_with_log llm-emulator "the LLM emulator did not answer on 127.0.0.1:$EMULATOR_PORT within 60 s"
 }
 
+random_chars() { # random_chars N ALPHABET
+  local out=''
+  while [ "${#out}" -lt "$1" ]; do out+=$(head -c 256 /dev/urandom | LC_ALL=C tr -dc "$2"); done
+  echo "${out:0:$1}"
+}
+
+# The dev API key (tenant default) and the admin token of the local run: LGF_BOOTSTRAP_API_KEY and
+# LGF_ADMIN_TOKEN when set, else made once and kept in $STATE_DIR (readable by this user only).
+ensure_credentials() {
+  mkdir -p "$STATE_DIR"
+  if [ -z "${LGF_BOOTSTRAP_API_KEY:-}" ]; then
+    [ -s "$DEV_KEY_FILE" ] ||
+      (umask 077 && echo "lgf_$(random_chars 12 'a-z0-9')_$(random_chars 43 'A-Za-z0-9')" >"$DEV_KEY_FILE")
+    LGF_BOOTSTRAP_API_KEY=$(cat "$DEV_KEY_FILE")
+  fi
+  if [ -z "${LGF_ADMIN_TOKEN:-}" ]; then
+    [ -s "$ADMIN_TOKEN_FILE" ] || (umask 077 && random_chars 43 'A-Za-z0-9' >"$ADMIN_TOKEN_FILE")
+    LGF_ADMIN_TOKEN=$(cat "$ADMIN_TOKEN_FILE")
+  fi
+  # not exported: start_services hands them to the gateway alone
+}
+
+# The key the demo and the printed examples use.
+dev_key() {
+  if [ -n "${LGF_API_KEY:-}" ]; then echo "$LGF_API_KEY"
+  elif [ -n "${LGF_BOOTSTRAP_API_KEY:-}" ]; then echo "$LGF_BOOTSTRAP_API_KEY"
+  elif [ -s "$DEV_KEY_FILE" ]; then cat "$DEV_KEY_FILE"
+  else die "no API key: set LGF_API_KEY (or start the fleet with deploy/local/fleet.sh run)"; fi
+}
+
 start_services() {
   local s name http mgmt heap jar extra
   for s in "${SERVICES[@]}"; do
@@ -222,6 +254,8 @@ start_services() {
     extra=()
     # worker-ai inherits OPENAI_*, ANTHROPIC_* and OLLAMA_BASE_URL (the emulator's where start_emulator set them).
     [ "$name" = worker-db ] && extra=("DATASOURCE_DEMO_DB_URL=$DEMO_DB_URL")
+    # only the gateway gets the API credentials (LGF_BOOTSTRAP_API_KEY, LGF_ADMIN_TOKEN)
+    [ "$name" = api-gateway ] && extra=("LGF_BOOTSTRAP_API_KEY=$LGF_BOOTSTRAP_API_KEY" "LGF_ADMIN_TOKEN=$LGF_ADMIN_TOKEN")
     log "starting $name (http $http, management $mgmt, -Xmx$heap)"
     spawn "$name" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \
       java "-Xmx$heap" -jar "$jar"
@@ -245,16 +279,17 @@ wait_ready() {
 
 # Submits docs/examples/demo/graph.yaml, executes it with the sample context and prints the outcome.
 demo() {
-  local api body code graph_id execution_id status
+  local api body code graph_id execution_id status key
   api="$(gateway_url)/api/v1"
+  key=$(dev_key)
   log "submitting the demo graph ($DEMO_DIR/graph.yaml)"
-  body=$(curl -sS -w '\n%{http_code}' -X POST -H 'Content-Type: application/yaml' \
+  body=$(curl -sS -w '\n%{http_code}' -X POST -H "X-API-Key: $key" -H 'Content-Type: application/yaml' \
     --data-binary "@$DEMO_DIR/graph.yaml" "$api/graphs") || die "cannot reach the gateway at $api"
   code=${body##*$'\n'} body=${body%$'\n'*}
   [ "$code" = 201 ] || { echo "$body" | jq . 2>/dev/null || echo "$body"; die "POST /graphs answered $code"; }
   graph_id=$(echo "$body" | jq -r .id)
   log "graph $graph_id stored; executing it with $(jq -c .context "$DEMO_DIR/context.json")"
-  body=$(curl -sS -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+  body=$(curl -sS -w '\n%{http_code}' -X POST -H "X-API-Key: $key" -H 'Content-Type: application/json' \
     --data-binary "@$DEMO_DIR/context.json" "$api/graphs/$graph_id/execute?wait=30000")
   code=${body##*$'\n'} body=${body%$'\n'*}
   case $code in
@@ -263,7 +298,7 @@ demo() {
   esac
   execution_id=$(echo "$body" | jq -r '.execution_id // .id')
   for _ in $(seq 1 60); do # ?wait answers 202 when the execution takes longer than 30 s
-    body=$(curl -fsS "$api/executions/$execution_id") || die "GET /executions/$execution_id failed"
+    body=$(curl -fsS -H "X-API-Key: $key" "$api/executions/$execution_id") || die "GET /executions/$execution_id failed"
     status=$(echo "$body" | jq -r .status)
     case $status in completed | failed | cancelled) break ;; esac
     sleep 1
@@ -276,10 +311,16 @@ demo() {
     while IFS=$'\t' read -r n t st a ms; do printf '  %-16s %-14s %-10s %8s %8s\n' "$n" "$t" "$st" "$a" "$ms"; done
   echo
   echo "Final context (GET /api/v1/executions/$execution_id/results):"
-  curl -fsS "$api/executions/$execution_id/results" | jq '{status, context, error}'
+  curl -fsS -H "X-API-Key: $key" "$api/executions/$execution_id/results" | jq '{status, context, error}'
   echo
   [ "$status" = completed ] || die "the demo execution ended $status; service logs are in $LOG_DIR"
   log "the fleet runs: API on $(gateway_url)/api/v1 (docs/getting-started.md); stop it with: deploy/local/fleet.sh stop"
+  log "dev API key (tenant default; every /api/v1 call needs it):"
+  echo
+  echo "  export LGF_API_KEY=$key"
+  echo "  curl -H \"X-API-Key: \$LGF_API_KEY\" $api/graphs"
+  echo
+  log "more keys: deploy/local/keys.sh create <tenant> [name] (docs/security.md)"
 }
 
 cmd_run() {
@@ -291,6 +332,7 @@ cmd_run() {
   [ "$do_build" = 1 ] && build
   create_demo_db
   start_emulator
+  ensure_credentials
   start_services
   log "waiting for every service's /ready (up to ${READY_TIMEOUT}s)"
   wait_ready

@@ -5,6 +5,8 @@ import io.logicgraph.model.message.ExecutionEvents;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** Settings of the gateway (prefix {@code gateway}); every key has a default. */
 @ConfigMapping(prefix = "gateway")
@@ -28,12 +30,83 @@ public interface GatewayConfig {
   /** Live progress ({@code GET /executions/{id}/events}). */
   EventSettings events();
 
+  /** Authentication of every {@code /api/v1} request: API keys and JWT bearer tokens. */
+  AuthSettings auth();
+
+  /** Per-tenant request rate limits, kept in Redis. */
+  RateLimitSettings rateLimit();
+
   /**
    * Apply the database migrations at start, then exit (0, or non-zero when a migration failed):
    * what the Kubernetes migration Job runs. Set with {@code LGF_MIGRATE_ONLY=true}.
    */
   @WithDefault("false")
   boolean migrateOnly();
+
+  /** Authentication. */
+  interface AuthSettings {
+    /**
+     * How long a verified API key (or the fact that a key is unknown or revoked) is kept in memory:
+     * the longest a revocation takes to reach a gateway replica other than the one that revoked.
+     */
+    @WithDefault("PT10S")
+    Duration keyCacheTtl();
+
+    /** Most API keys remembered at once (a flood of made-up keys cannot grow memory past it). */
+    @WithDefault("10000")
+    int keyCacheSize();
+
+    /**
+     * A key ensured at start (hashed) for {@link #bootstrapTenant()}: dev runs, tests, benchmarks.
+     * Set with {@code LGF_BOOTSTRAP_API_KEY}.
+     */
+    Optional<String> bootstrapKey();
+
+    /** The tenant of the bootstrap key ({@code LGF_BOOTSTRAP_TENANT}). */
+    @WithDefault("default")
+    String bootstrapTenant();
+
+    /**
+     * The bearer token of the admin endpoints on the management port ({@code LGF_ADMIN_TOKEN});
+     * without it those endpoints answer 404.
+     */
+    Optional<String> adminToken();
+
+    /** The JWT claim that names the token's tenant. */
+    @WithDefault("tenant")
+    String tenantClaim();
+  }
+
+  /** Per-tenant rate limits: a token bucket (GCRA) per tenant in Redis. */
+  interface RateLimitSettings {
+    /** Off: no request is counted. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * Sustained requests per second a tenant may send ({@code LGF_RATE_LIMIT_REQUESTS_PER_SECOND}).
+     */
+    @WithDefault("100")
+    double requestsPerSecond();
+
+    /** Requests a tenant may send at once after a quiet period ({@code LGF_RATE_LIMIT_BURST}). */
+    @WithDefault("200")
+    int burst();
+
+    /** Longest wait for Redis; after it (or when Redis fails) the request is let through. */
+    @WithDefault("PT0.25S")
+    Duration timeout();
+
+    /** Per-tenant overrides, e.g. {@code gateway.rate-limit.tenants.acme.burst=1000}. */
+    Map<String, TenantRate> tenants();
+
+    /** One tenant's override; what it leaves out comes from the defaults above. */
+    interface TenantRate {
+      Optional<Double> requestsPerSecond();
+
+      Optional<Integer> burst();
+    }
+  }
 
   /** Graph validation limits (spec 04). */
   interface GraphSettings {

@@ -56,6 +56,7 @@ class ExecutionEventsTest {
   @BeforeAll
   static void yaml() {
     Fixtures.sendYamlAsText();
+    Fixtures.useTestKey();
   }
 
   @Inject AgroalDataSource database;
@@ -236,6 +237,7 @@ class ExecutionEventsTest {
         HTTP.send(
             HttpRequest.newBuilder(request(id, null).uri())
                 .header("Accept", "application/json")
+                .header("X-API-Key", Fixtures.API_KEY)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(json.statusCode()).isEqualTo(406);
@@ -274,6 +276,7 @@ class ExecutionEventsTest {
         HttpRequest.newBuilder(
                 URI.create(base + EXECUTIONS.substring(1) + "/" + executionId + "/events"))
             .header("Accept", "text/event-stream")
+            .header("X-API-Key", Fixtures.API_KEY)
             .timeout(TIMEOUT);
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);

@@ -57,6 +57,7 @@ class ExecutionResourceTest {
   @BeforeAll
   static void yaml() {
     Fixtures.sendYamlAsText();
+    Fixtures.useTestKey();
   }
 
   @Inject AgroalDataSource database;

@@ -19,7 +19,41 @@ public final class Fixtures {
   public static final String EXECUTIONS = "/api/v1/executions";
   public static final String PROBLEM = "application/problem+json";
 
+  /** The suite's API key (the gateway ensures it at start: %test.gateway.auth.bootstrap-key). */
+  public static final String API_KEY = "lgf-test-key-for-the-gateway-suite";
+
+  /** Its tenant. */
+  public static final String TENANT = "default";
+
   private Fixtures() {}
+
+  private static volatile boolean keyByDefault;
+  private static boolean keyFilterInstalled;
+
+  /**
+   * From now on every RestAssured request without credentials of its own (no {@code X-API-Key}, no
+   * {@code Authorization}) carries the suite's API key.
+   */
+  public static synchronized void useTestKey() {
+    keyByDefault = true;
+    if (!keyFilterInstalled) {
+      RestAssured.filters(
+          (request, response, context) -> {
+            if (keyByDefault
+                && !request.getHeaders().hasHeaderWithName("X-API-Key")
+                && !request.getHeaders().hasHeaderWithName("Authorization")) {
+              request.header("X-API-Key", API_KEY);
+            }
+            return context.next(request, response);
+          });
+      keyFilterInstalled = true;
+    }
+  }
+
+  /** From now on requests carry only the credentials a test gives them. */
+  public static void withoutTestKey() {
+    keyByDefault = false;
+  }
 
   /** Lets RestAssured send YAML documents as they are. */
   public static void sendYamlAsText() {

@@ -34,6 +34,7 @@ public class GatewayTestInfrastructure implements QuarkusTestResourceLifecycleMa
         "quarkus.datasource.reactive.url",
         withDatabase(properties.get("quarkus.datasource.reactive.url")));
     properties.put("quarkus.flyway.clean-at-start", "true");
+    properties.putAll(TestTokens.verifierProperties());
     return properties;
   }
 

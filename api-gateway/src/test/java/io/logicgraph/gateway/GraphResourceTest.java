@@ -27,6 +27,7 @@ class GraphResourceTest {
   @BeforeAll
   static void yaml() {
     Fixtures.sendYamlAsText();
+    Fixtures.useTestKey();
   }
 
   private static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}Z";

@@ -10,11 +10,17 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(value = GatewayTestInfrastructure.class, restrictToAnnotatedClass = false)
 class OperationsTest {
+  @BeforeAll
+  static void key() {
+    Fixtures.useTestKey();
+  }
+
   @TestHTTPResource(value = "/", management = true)
   URL management;
 

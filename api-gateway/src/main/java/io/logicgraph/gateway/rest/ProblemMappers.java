@@ -84,18 +84,20 @@ public class ProblemMappers {
             List.of()));
   }
 
-  static Response problem(GatewayProblem problem) {
-    Problem body =
-        new Problem(
-            Problem.type(problem.type()),
-            problem.title(),
-            problem.status(),
-            problem.detail(),
-            problem.code().name(),
-            problem.errors());
-    Response.ResponseBuilder response =
-        Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body);
-    return response.build();
+  /** The problem+json answer of a problem. */
+  public static Response problem(GatewayProblem problem) {
+    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body(problem)).build();
+  }
+
+  /** The problem+json document of a problem. */
+  public static Problem body(GatewayProblem problem) {
+    return new Problem(
+        Problem.type(problem.type()),
+        problem.title(),
+        problem.status(),
+        problem.detail(),
+        problem.code().name(),
+        problem.errors());
   }
 
   private static String slug(int status) {

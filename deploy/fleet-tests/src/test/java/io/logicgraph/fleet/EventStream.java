@@ -82,7 +82,10 @@ final class EventStream {
             .connectTimeout(Duration.ofSeconds(3))
             .build();
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        HttpRequest.newBuilder(uri)
+            .header("Accept", "text/event-stream")
+            .header(Fleet.API_KEY_HEADER, Fleet.API_KEY)
+            .GET();
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }

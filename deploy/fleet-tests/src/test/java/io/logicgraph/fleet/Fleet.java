@@ -50,6 +50,21 @@ public final class Fleet implements AutoCloseable {
    */
   public static final String REMOTE_DB = "remote_db";
 
+  /**
+   * The API key every request of the tests sends (the gateway ensures it at start for tenant
+   * {@value #TENANT}: LGF_BOOTSTRAP_API_KEY).
+   */
+  public static final String API_KEY = "lgf-fleet-test-key-0123456789abcdef";
+
+  /** The header API keys are sent in. */
+  public static final String API_KEY_HEADER = "X-API-Key";
+
+  /** The tenant of {@link #API_KEY}. */
+  public static final String TENANT = "default";
+
+  /** The token of the gateway's admin endpoints on its management port (LGF_ADMIN_TOKEN). */
+  public static final String ADMIN_TOKEN = "fleet-test-admin-token";
+
   /** The API key worker-ai sends to the emulator (which wants a key, but accepts any). */
   static final String EMULATOR_KEY = "emulator-key";
 
@@ -136,6 +151,14 @@ public final class Fleet implements AutoCloseable {
           env.put("ANTHROPIC_BASE_URL", llmRootUri());
           env.put("ANTHROPIC_API_KEY", EMULATOR_KEY);
           env.put("OLLAMA_BASE_URL", llmRootUri());
+        }
+        case API_GATEWAY -> {
+          env.put("LGF_BOOTSTRAP_API_KEY", API_KEY);
+          env.put("LGF_BOOTSTRAP_TENANT", TENANT);
+          env.put("LGF_ADMIN_TOKEN", ADMIN_TOKEN);
+          // scenarios poll hard; a test about rate limits sets its own
+          env.put("LGF_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
+          env.put("LGF_RATE_LIMIT_BURST", "100000");
         }
         default -> {}
       }
@@ -328,8 +351,16 @@ public final class Fleet implements AutoCloseable {
 
   // ------------------------------------------------------------------ access
 
-  /** RestAssured request against the gateway's {@code /api/v1} (YAML bodies sent as UTF-8 text). */
+  /**
+   * RestAssured request against the gateway's {@code /api/v1} with the fleet's API key (YAML bodies
+   * sent as UTF-8 text).
+   */
   public RequestSpecification api() {
+    return anonymousApi().header(API_KEY_HEADER, API_KEY);
+  }
+
+  /** The same without credentials. */
+  public RequestSpecification anonymousApi() {
     return given().config(REST).baseUri(apiBaseUri()).basePath("/api/v1");
   }
 
