@@ -30,6 +30,11 @@ final class DocumentParser {
           .build();
   private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)' for");
 
+  /** YAML's own tags ({@code !!str}, {@code !!int}, ...), with or without their prefix. */
+  private static final Pattern CORE_TAG =
+      Pattern.compile(
+          "(tag:yaml\\.org,2002:|!!)?(str|int|float|bool|null|map|seq|omap|set|timestamp|binary)|!");
+
   /** A line of a SnakeYAML message that is neither a location nor an indented excerpt. */
   private static final Pattern YAML_REASON = Pattern.compile("(?m)^(?! in 'reader')(?!\\s)(.+)$");
 
@@ -63,7 +68,9 @@ final class DocumentParser {
   }
 
   /**
-   * Jackson reads a YAML alias as the anchor's name, a silent change of meaning: refuse aliases.
+   * Jackson reads a YAML alias as the anchor's name, a silent change of meaning: refuse aliases
+   * (which also rules out alias bombs). Explicit tags other than YAML's own scalar and collection
+   * tags (e.g. {@code !!java.net.URL}) ask for types a graph has no use for: refused too.
    */
   private static boolean rejectAliases(String text, Problems problems) throws IOException {
     try (JsonParser parser = YAML.getFactory().createParser(text)) {
@@ -77,6 +84,21 @@ final class DocumentParser {
                   + ", column "
                   + at.getColumnNr()
                   + ": repeat the value instead");
+          return true;
+        }
+        String tag = parser.getTypeId() instanceof String id ? id : null;
+        if (tag != null && !CORE_TAG.matcher(tag).matches()) {
+          JsonLocation at = parser.currentTokenLocation();
+          problems.error(
+              DocumentPath.of(
+                  parser.currentToken().isStructStart()
+                      ? parser.getParsingContext().getParent()
+                      : parser.getParsingContext()),
+              "explicit YAML tags (!!type) other than YAML's own are not supported, at line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr()
+                  + ": remove the tag");
           return true;
         }
       }

@@ -286,20 +286,33 @@ final class GraphReader {
     return "{" + names + (part.size() > LISTED_NODES ? ", ..." : "") + "}";
   }
 
-  /** Values JSON cannot carry (non-finite numbers, YAML binary) would not survive storage. */
+  /**
+   * Values JSON cannot carry (non-finite numbers, YAML binary) and text PostgreSQL cannot store
+   * (NUL, unpaired surrogates) would not survive storage.
+   */
   private void checkRepresentable(JsonNode value, String path) {
     if (value.isContainerNode()) {
       if (value.isObject()) {
         value
             .fields()
             .forEachRemaining(
-                e ->
-                    checkRepresentable(
-                        e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+                e -> {
+                  String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                  String problem = StorableText.problem(e.getKey());
+                  if (problem != null) {
+                    problems.error(child, "the key " + problem);
+                  }
+                  checkRepresentable(e.getValue(), child);
+                });
       } else {
         for (int i = 0; i < value.size(); i++) {
           checkRepresentable(value.get(i), path + "[" + i + "]");
         }
+      }
+    } else if (value.isTextual()) {
+      String problem = StorableText.problem(value.textValue());
+      if (problem != null) {
+        problems.error(path, "the text " + problem);
       }
     } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
       problems.error(path, "not a finite number");

@@ -59,6 +59,10 @@ final class NodeReader {
 
   private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_-]{1,100}");
   private static final Pattern DATASOURCE = Pattern.compile("[A-Za-z0-9_-]{1,100}");
+
+  /** Model names such as gpt-4o-mini, claude-haiku-4-5, llama3.2:latest, org/model. */
+  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
   private static final String RETRY_OWNER = "retry";
 
   /** Dynamic fan-out, accepted on every node a worker pool runs. */
@@ -413,7 +417,12 @@ final class NodeReader {
       config.put("prompt", prompt);
     }
     String model = fields.text("model", false, true, null);
-    if (model != null) {
+    if (model != null && (!MODEL.matcher(model).matches() || model.contains("//"))) {
+      fields.error(
+          "model",
+          "'model' must be a model name of the configured provider (1-200 characters of"
+              + " [A-Za-z0-9._:/-], no URL): endpoints come from worker-ai's configuration");
+    } else if (model != null) {
       config.put("model", model);
     }
     String system = fields.text("system_prompt", false, false, null);

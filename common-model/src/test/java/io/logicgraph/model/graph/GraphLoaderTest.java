@@ -612,6 +612,43 @@ class GraphLoaderTest {
   }
 
   @Test
+  void rejectsTextPostgresCannotStoreNamingTheKeyOrValue() {
+    assertThat(
+            onlyError(json("{\"description\": \"a\\u0000b\", \"nodes\": {\"a\": \"RuleNode\"}}")))
+        .isEqualTo(
+            "description: the text contains a NUL character (U+0000), which cannot be stored;"
+                + " remove it");
+    assertThat(
+            onlyError(json("{\"metadata\": {\"k\\ud800\": 1}, \"nodes\": {\"a\": \"RuleNode\"}}")))
+        .startsWith("metadata.k\ud800: the key contains an unpaired UTF-16 surrogate (U+D800)");
+    assertThat(
+            json("{\"description\": \"\\ud83d\\udd25 ok\", \"nodes\": {\"a\": \"RuleNode\"}}")
+                .isValid())
+        .isTrue();
+  }
+
+  @Test
+  void rejectsYamlTagsAskingForTypes() {
+    assertThat(
+            onlyError(
+                yaml(
+                    "metadata: {x: !!java.net.URL [\"http://127.0.0.1/\"]}\nnodes: {a: RuleNode}")))
+        .startsWith(
+            "metadata.x: explicit YAML tags (!!type) other than YAML's own are not supported");
+    assertThat(yaml("metadata: {x: !!str 12}\nnodes: {a: RuleNode}").isValid()).isTrue();
+  }
+
+  @Test
+  void aModelIsANameNeverAnEndpoint() {
+    String ai =
+        "{\"nodes\": {\"a\": {\"node_type\": \"OpenAINode\", \"prompt\": \"p\", \"model\": \"%s\"}}}";
+    assertThat(onlyError(json(ai.formatted("http://169.254.169.254/latest"))))
+        .startsWith("nodes.a.model: 'model' must be a model name of the configured provider");
+    assertThat(json(ai.formatted("llama3.2:latest")).isValid()).isTrue();
+    assertThat(json(ai.formatted("meta-llama/Llama-3.1-8B")).isValid()).isTrue();
+  }
+
+  @Test
   void checksNodeIdsAndGraphName() {
     ValidationReport report = yaml("name: ok.name-1\nnodes: {\"a.b\": RuleNode}");
 
