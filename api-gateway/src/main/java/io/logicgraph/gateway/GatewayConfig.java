@@ -7,6 +7,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Settings of the gateway (prefix {@code gateway}); every key has a default. */
 @ConfigMapping(prefix = "gateway")
@@ -121,6 +122,13 @@ public interface GatewayConfig {
     /** Most GRL rules one GrlNode may hold. */
     @WithDefault("500")
     int maxGrlRules();
+
+    /**
+     * Names of the datasources worker-db is configured with (env GATEWAY_GRAPH_DATASOURCES,
+     * comma-separated): a DB node naming another one is refused at submission. Unset: any
+     * well-formed name is accepted and an unknown one fails at run time (E004).
+     */
+    Optional<Set<String>> datasources();
 
     default GraphLimits limits() {
       return new GraphLimits(maxNodes(), maxEdges(), maxGrlRules());

@@ -53,8 +53,13 @@ public class GatewayProblem extends RuntimeException {
 
   /** 400: the execution input context is unusable (e.g. too large). */
   public static GatewayProblem badContext(String detail) {
+    return badContext(detail, List.of());
+  }
+
+  /** 400: the execution context is unusable, naming where. */
+  public static GatewayProblem badContext(String detail, List<ValidationProblem> errors) {
     return new GatewayProblem(
-        400, "bad-context", "Unusable execution context", detail, ErrorCode.E010, List.of());
+        400, "bad-context", "Unusable execution context", detail, ErrorCode.E010, errors);
   }
 
   /** 404: no such object for this tenant. */

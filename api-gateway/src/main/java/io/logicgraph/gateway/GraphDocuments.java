@@ -1,12 +1,16 @@
 package io.logicgraph.gateway;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.logicgraph.gateway.store.GraphStore;
+import io.logicgraph.model.graph.DocumentPath;
 import io.logicgraph.model.graph.GraphDefinition;
 import io.logicgraph.model.graph.GraphFormat;
 import io.logicgraph.model.graph.GraphLoader;
@@ -14,8 +18,13 @@ import io.logicgraph.model.graph.ValidationProblem;
 import io.logicgraph.model.graph.ValidationReport;
 import io.logicgraph.model.message.Json;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,12 +34,16 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GraphDocuments {
   /** Path used for problems that concern the document as a whole. */
-  public static final String DOCUMENT_PATH = "$";
+  public static final String DOCUMENT_PATH = DocumentPath.DOCUMENT;
 
   private static final Logger LOG = Logger.getLogger(GraphDocuments.class);
-  private static final ObjectReader YAML = new YAMLMapper().reader();
-  private static final ObjectReader JSON =
-      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)' for");
+  private static final ObjectReader YAML =
+      new YAMLMapper()
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+  private static final ObjectReader JSON = strictJson();
 
   private final GatewayConfig.GraphSettings settings;
 
@@ -47,18 +60,76 @@ public class GraphDocuments {
       (format == GraphFormat.YAML ? YAML : JSON).readTree(text);
       return Optional.empty();
     } catch (JsonProcessingException e) {
-      return Optional.of(new ValidationProblem(DOCUMENT_PATH, describeSyntaxError(e, format)));
+      return Optional.of(new ValidationProblem(DocumentPath.of(e), describeSyntaxError(e, format)));
     }
   }
 
   /** Full validation: all errors, warnings and, when valid, the topological layers. */
   public ValidationReport validate(String text, GraphFormat format) {
     ValidationReport report = GraphLoader.load(text, format, settings.limits());
+    List<ValidationProblem> errors = documentPaths(report.errors());
+    List<ValidationProblem> warnings = documentPaths(report.warnings());
+    if (report.graph() != null) {
+      List<ValidationProblem> unknown = unknownDatasources(report.graph());
+      if (!unknown.isEmpty()) {
+        return new ValidationReport(null, unknown, warnings, List.of());
+      }
+    }
     return new ValidationReport(
-        report.graph(),
-        report.errors() == null ? List.of() : report.errors(),
-        report.warnings() == null ? List.of() : report.warnings(),
-        report.layers() == null ? List.of() : report.layers());
+        report.graph(), errors, warnings, report.layers() == null ? List.of() : report.layers());
+  }
+
+  /**
+   * With {@code gateway.graph.datasources} configured, a DB node naming any other datasource is
+   * refused at submission (no graph reaches a database the operator did not configure).
+   */
+  private List<ValidationProblem> unknownDatasources(GraphDefinition graph) {
+    Optional<Set<String>> configured = settings.datasources();
+    if (configured.isEmpty()) {
+      return List.of();
+    }
+    List<ValidationProblem> unknown = new ArrayList<>();
+    graph
+        .nodes()
+        .forEach(
+            (id, node) -> {
+              String database = node.text("database");
+              if (database != null && !configured.get().contains(database)) {
+                unknown.add(
+                    new ValidationProblem(
+                        "nodes." + id + ".database",
+                        "unknown datasource '"
+                            + database
+                            + "'; configured: "
+                            + String.join(", ", new TreeSet<>(configured.get()))));
+              }
+            });
+    return unknown;
+  }
+
+  /** Problems about the document as a whole are named {@value #DOCUMENT_PATH}. */
+  private static List<ValidationProblem> documentPaths(List<ValidationProblem> problems) {
+    if (problems == null) {
+      return List.of();
+    }
+    return problems.stream()
+        .map(
+            p ->
+                p.path() == null || p.path().isEmpty()
+                    ? new ValidationProblem(DOCUMENT_PATH, p.message())
+                    : p)
+        .toList();
+  }
+
+  /**
+   * JSON read strictly: a duplicate key or content after the document is a syntax error, not a
+   * silent choice.
+   */
+  public static ObjectReader strictJson() {
+    return Json.MAPPER
+        .reader()
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
   }
 
   /**
@@ -101,10 +172,26 @@ public class GraphDocuments {
     String syntax = format == GraphFormat.YAML ? "YAML" : "JSON";
     JsonLocation location = e.getLocation();
     String reason = e.getOriginalMessage();
+    if (e instanceof StreamConstraintsException) {
+      return "malformed "
+          + syntax
+          + ": nested deeper than the "
+          + (e.getProcessor() instanceof JsonParser parser
+                  ? parser.streamReadConstraints()
+                  : StreamReadConstraints.defaults())
+              .getMaxNestingDepth()
+          + " levels allowed, or a value beyond the parser's size limits";
+    }
     if (reason != null) {
       // Jackson's message repeats the source excerpt; the first line is the useful part
       int newline = reason.indexOf('\n');
       reason = newline < 0 ? reason : reason.substring(0, newline);
+      Matcher duplicate = DUPLICATE.matcher(reason);
+      if (duplicate.find()) {
+        reason = "duplicate key '" + duplicate.group(1) + "'";
+      } else if (reason.startsWith("Trailing token")) {
+        reason = "unexpected content after the document";
+      }
     }
     if (location == null || location.getLineNr() < 1) {
       return "malformed " + syntax + ": " + reason;

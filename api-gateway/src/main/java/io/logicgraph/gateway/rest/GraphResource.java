@@ -1,7 +1,6 @@
 package io.logicgraph.gateway.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,8 +15,10 @@ import io.logicgraph.gateway.store.ExecutionEntity;
 import io.logicgraph.gateway.store.ExecutionStore;
 import io.logicgraph.gateway.store.ExecutionStore.Started;
 import io.logicgraph.gateway.store.GraphStore;
+import io.logicgraph.model.graph.DocumentPath;
 import io.logicgraph.model.graph.ExecutionStatus;
 import io.logicgraph.model.graph.GraphFormat;
+import io.logicgraph.model.graph.StorableText;
 import io.logicgraph.model.graph.ValidationProblem;
 import io.logicgraph.model.message.Json;
 import io.smallrye.mutiny.Uni;
@@ -70,8 +71,7 @@ public class GraphResource {
   static final String REPLAYED = "Idempotent-Replayed";
 
   private static final Set<String> EXECUTE_FIELDS = Set.of("context", "input");
-  private static final ObjectReader STRICT_JSON =
-      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader STRICT_JSON = GraphDocuments.strictJson();
 
   private final GraphStore graphs;
   private final ExecutionStore executions;
@@ -351,8 +351,9 @@ public class GraphResource {
     }
     String key = raw.trim();
     if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      String message = "header " + IDEMPOTENCY_KEY + " must be 1 to 255 printable ASCII characters";
       throw GatewayProblem.badRequest(
-          "header " + IDEMPOTENCY_KEY + " must be 1 to 255 printable ASCII characters");
+          message, List.of(new ValidationProblem(IDEMPOTENCY_KEY, message)));
     }
     return key;
   }
@@ -365,10 +366,14 @@ public class GraphResource {
     try {
       root = STRICT_JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw GatewayProblem.badRequest(GraphDocuments.describeSyntaxError(e, GraphFormat.JSON));
+      String message = GraphDocuments.describeSyntaxError(e, GraphFormat.JSON);
+      throw GatewayProblem.badRequest(
+          message, List.of(new ValidationProblem(DocumentPath.of(e), message)));
     }
     if (root == null || !root.isObject()) {
-      throw GatewayProblem.badRequest("the body must be a JSON object: {\"context\": {...}}");
+      String message = "the body must be a JSON object: {\"context\": {...}}";
+      throw GatewayProblem.badRequest(
+          message, List.of(new ValidationProblem(DocumentPath.DOCUMENT, message)));
     }
     List<ValidationProblem> errors = new ArrayList<>();
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
@@ -385,6 +390,7 @@ public class GraphResource {
     if (context != null && !context.isNull() && !context.isObject()) {
       errors.add(new ValidationProblem(contextField, "must be a JSON object"));
     }
+    errors.addAll(StorableText.check(context, contextField));
     if (!errors.isEmpty()) {
       throw GatewayProblem.badRequest(
           errors.size() == 1
@@ -398,8 +404,10 @@ public class GraphResource {
     int size = context.toString().getBytes(StandardCharsets.UTF_8).length;
     int max = config.execution().maxInputBytes();
     if (size > max) {
+      String message =
+          "the execution context is " + size + " bytes; at most " + max + " are accepted";
       throw GatewayProblem.badContext(
-          "the execution context is " + size + " bytes; at most " + max + " are accepted");
+          message, List.of(new ValidationProblem(contextField, message)));
     }
     return (ObjectNode) context;
   }

@@ -1,6 +1,8 @@
 package io.logicgraph.gateway.rest;
 
 import io.logicgraph.gateway.GatewayProblem;
+import io.logicgraph.model.graph.ValidationProblem;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -8,6 +10,8 @@ import java.util.UUID;
  * 400 naming the parameter (the JAX-RS default would be a bare 404).
  */
 final class Params {
+  private static final int SHOWN = 60;
+
   private Params() {}
 
   static UUID id(String raw, String what) {
@@ -19,7 +23,8 @@ final class Params {
     } catch (IllegalArgumentException | NullPointerException e) {
       // answered below
     }
-    throw GatewayProblem.badRequest("'" + raw + "' is not a valid " + what + " id (a UUID)");
+    String message = "'" + shown(raw) + "' is not a valid " + what + " id (a UUID)";
+    throw GatewayProblem.badRequest(message, List.of(new ValidationProblem("id", message)));
   }
 
   static int integer(String raw, String name, int fallback, int min, int max) {
@@ -34,7 +39,17 @@ final class Params {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw GatewayProblem.badRequest(
-        "query parameter '" + name + "' must be an integer from " + min + " to " + max);
+    String message = "query parameter '" + name + "' must be an integer from " + min + " to " + max;
+    throw GatewayProblem.badRequest(message, List.of(new ValidationProblem(name, message)));
+  }
+
+  /** Enough of a rejected value to recognize it; a problem never echoes a huge value whole. */
+  static String shown(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    return raw.length() <= SHOWN
+        ? raw
+        : raw.substring(0, SHOWN) + "... (" + raw.length() + " characters)";
   }
 }

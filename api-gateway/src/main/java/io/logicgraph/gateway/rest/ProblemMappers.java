@@ -8,6 +8,7 @@ import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.graph.GraphFormat;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -68,6 +69,10 @@ public class ProblemMappers {
     }
     if (cause instanceof WebApplicationException web && web != failure) {
       return webApplication(web);
+    }
+    if (cause instanceof IOException && "Request too large".equals(cause.getMessage())) {
+      // a body without a declared length that grew past the limit while being read
+      return webApplication(new WebApplicationException(413));
     }
     if (Database.isOutage(cause)) {
       return problem(GatewayProblem.databaseUnavailable());
