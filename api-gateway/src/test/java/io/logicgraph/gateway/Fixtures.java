@@ -7,6 +7,7 @@ import io.restassured.RestAssured;
 import io.restassured.config.EncoderConfig;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,11 @@ public final class Fixtures {
   /** From now on requests carry only the credentials a test gives them. */
   public static void withoutTestKey() {
     keyByDefault = false;
+  }
+
+  /** A request with the suite's credentials: every call of the bad-input suite goes through it. */
+  public static RequestSpecification api() {
+    return given().header("X-API-Key", API_KEY);
   }
 
   /** Lets RestAssured send YAML documents as they are. */

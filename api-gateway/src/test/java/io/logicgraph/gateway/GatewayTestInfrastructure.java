@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public class GatewayTestInfrastructure implements QuarkusTestResourceLifecycleManager {
   static final String VHOST = "api-gateway-test";
-  static final String DATABASE = "api_gateway_test";
+  static final String DATABASE = TestInfrastructure.namespaced("api_gateway_test", '_');
 
   @Override
   public Map<String, String> start() {
