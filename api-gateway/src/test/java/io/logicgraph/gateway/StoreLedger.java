@@ -24,7 +24,8 @@ final class StoreLedger implements AutoCloseable {
           "execution_idempotency_keys",
           "node_executions",
           "node_attempts",
-          "node_items");
+          "node_items",
+          "api_keys");
 
   private static final List<String> QUEUES =
       List.of(

@@ -159,6 +159,10 @@ public final class Fleet implements AutoCloseable {
           // scenarios poll hard; a test about rate limits sets its own
           env.put("LGF_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
           env.put("LGF_RATE_LIMIT_BURST", "100000");
+          // DB nodes may name exactly the datasources worker-db has: others are refused at submit
+          env.put(
+              "GATEWAY_GRAPH_DATASOURCES",
+              String.join(",", new java.util.TreeSet<>(infra.datasources().keySet())));
         }
         default -> {}
       }
