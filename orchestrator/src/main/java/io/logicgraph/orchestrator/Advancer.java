@@ -116,22 +116,38 @@ public class Advancer {
    * same step (which also serves a request whose message was lost).
    */
   public Uni<Void> request(UUID executionId) {
-    return advance(executionId, null, false);
+    return advance(executionId, List.of(), false);
   }
 
   /** Applies one node result. */
   public Uni<Void> apply(NodeResult result) {
-    return advance(result.executionId(), result, false);
+    return applyAll(List.of(result));
+  }
+
+  /**
+   * Applies several results of one execution in one step: one transaction, one plan, one publish of
+   * the successors, one round of confirms. Each result is still applied at most once (keyed by
+   * execution, node and attempt), and the step is the same as applying them one after the other
+   * without anything planned in between.
+   */
+  public Uni<Void> applyAll(List<NodeResult> results) {
+    UUID executionId = results.get(0).executionId();
+    for (NodeResult result : results) {
+      if (!executionId.equals(result.executionId())) {
+        throw new IllegalArgumentException("results of one step belong to one execution");
+      }
+    }
+    return advance(executionId, results, false);
   }
 
   /** Enforces deadlines and re-publishes tasks the broker never confirmed. */
   public Uni<Void> reconcile(UUID executionId) {
-    return advance(executionId, null, true);
+    return advance(executionId, List.of(), true);
   }
 
-  private Uni<Void> advance(UUID executionId, NodeResult result, boolean sweep) {
+  private Uni<Void> advance(UUID executionId, List<NodeResult> results, boolean sweep) {
     return store
-        .inTransaction(tx -> step(tx, executionId, result, sweep))
+        .inTransaction(tx -> step(tx, executionId, results, sweep))
         .chain(outcome -> afterCommit(executionId, outcome));
   }
 
@@ -204,7 +220,7 @@ public class Advancer {
   }
 
   private Uni<StepOutcome> step(
-      SqlConnection tx, UUID executionId, NodeResult result, boolean sweep) {
+      SqlConnection tx, UUID executionId, List<NodeResult> results, boolean sweep) {
     return store
         .lockExecution(tx, executionId)
         .chain(
@@ -218,7 +234,7 @@ public class Advancer {
               }
               return definitions
                   .get(execution.graphId(), execution.graphVersion())
-                  .chain(dag -> step(tx, new Step(execution, dag), result, sweep));
+                  .chain(dag -> step(tx, new Step(execution, dag), results, sweep));
             });
   }
 
@@ -249,7 +265,8 @@ public class Advancer {
                     execution.parentExecutionId()));
   }
 
-  private Uni<StepOutcome> step(SqlConnection tx, Step step, NodeResult result, boolean sweep) {
+  private Uni<StepOutcome> step(
+      SqlConnection tx, Step step, List<NodeResult> results, boolean sweep) {
     UUID id = step.execution.id();
     Uni<Void> reopened =
         step.execution.retryPending()
@@ -279,7 +296,7 @@ public class Advancer {
             })
         .chain(() -> store.loadNodes(tx, id))
         .invoke(step.nodes::putAll)
-        .chain(() -> result == null ? Uni.createFrom().voidItem() : applyResult(tx, step, result))
+        .chain(() -> applyResults(tx, step, results))
         .chain(() -> applyFinishedChildren(tx, step))
         .invoke(() -> step.sweeping = sweep)
         .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
@@ -315,6 +332,15 @@ public class Advancer {
                               }));
             })
         .replaceWithVoid();
+  }
+
+  /** Applies results one after the other; each sees the node rows the previous one left. */
+  private Uni<Void> applyResults(SqlConnection tx, Step step, List<NodeResult> results) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (NodeResult result : results) {
+      chain = chain.chain(() -> applyResult(tx, step, result));
+    }
+    return chain;
   }
 
   private Uni<Void> applyResult(SqlConnection tx, Step step, NodeResult result) {

@@ -50,6 +50,13 @@ public interface OrchestratorConfig {
   @WithDefault("5")
   int maxSubgraphDepth();
 
+  /**
+   * Most results of one execution applied together in one step (one transaction, one publish of the
+   * successors); results that arrive while a step of their execution runs wait for the next.
+   */
+  @WithDefault("64")
+  int maxResultsPerStep();
+
   /** Parsed graph versions kept in memory (they are immutable). */
   @WithDefault("1000")
   int definitionCacheSize();

@@ -3,7 +3,6 @@ package io.logicgraph.orchestrator.messaging;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.Queues;
-import io.logicgraph.orchestrator.Advancer;
 import io.logicgraph.orchestrator.metrics.QueueMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -19,11 +18,11 @@ public class ResultConsumer {
   /** Channel name (queue {@code results.aggregation}). */
   public static final String CHANNEL = "results";
 
-  private final Advancer advancer;
+  private final ResultBatcher batcher;
   private final QueueMetrics metrics;
 
-  public ResultConsumer(Advancer advancer, QueueMetrics metrics) {
-    this.advancer = advancer;
+  public ResultConsumer(ResultBatcher batcher, QueueMetrics metrics) {
+    this.batcher = batcher;
     this.metrics = metrics;
   }
 
@@ -49,7 +48,7 @@ public class ResultConsumer {
     MDC.put("attempt", String.valueOf(result.attempt()));
     return Acks.ackAfter(
         message,
-        advancer.apply(result),
+        batcher.apply(result),
         "result of " + result.executionId() + "/" + result.nodeId() + "#" + result.attempt());
   }
 }

@@ -9,9 +9,13 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -27,10 +31,12 @@ public class HotState {
 
   private final ReactiveHashCommands<String, String, String> hashes;
   private final ReactiveKeyCommands<String> keys;
+  private final Redis redis;
 
   public HotState(ReactiveRedisDataSource redis) {
     this.hashes = redis.hash(String.class);
     this.keys = redis.key(String.class);
+    this.redis = redis.getRedis();
   }
 
   /** Outputs found for the wanted node → attempt pairs; misses are simply absent. */
@@ -77,9 +83,11 @@ public class HotState {
           fields.put(nodeId, entry.toString());
         });
     String key = key(executionId);
-    return hashes
-        .hset(key, fields)
-        .chain(() -> keys.expire(key, TTL))
+    // HSET and EXPIRE in one pipelined round trip.
+    Request hset = Request.cmd(Command.HSET).arg(key);
+    fields.forEach((field, value) -> hset.arg(field).arg(value));
+    return redis
+        .batch(List.of(hset, Request.cmd(Command.EXPIRE).arg(key).arg(TTL.toSeconds())))
         .replaceWithVoid()
         .onFailure()
         .recoverWithItem(
