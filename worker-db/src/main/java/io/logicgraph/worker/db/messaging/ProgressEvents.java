@@ -6,13 +6,14 @@ import io.logicgraph.model.message.ExecutionEvents;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeTask;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
-import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -26,15 +27,13 @@ public class ProgressEvents {
   private static final Logger LOG = Logger.getLogger(ProgressEvents.class);
   private static final Duration TTL = Duration.ofSeconds(ExecutionEvents.STREAM_TTL_SECONDS);
 
-  private final ReactiveStreamCommands<String, String, String> streams;
-  private final ReactiveKeyCommands<String> keys;
+  private final Redis redis;
 
   /** How long publishing a result may wait for its node_started entry. */
   private static final java.time.Duration WRITE_BOUND = java.time.Duration.ofMillis(500);
 
   public ProgressEvents(ReactiveRedisDataSource redis) {
-    this.streams = redis.stream(String.class);
-    this.keys = redis.key(String.class);
+    this.redis = redis.getRedis();
   }
 
   /**
@@ -56,12 +55,18 @@ public class ProgressEvents {
               .put("at", ExecutionEvents.timestamp(startedAt));
       Map<String, String> fields =
           Map.of("event", ExecutionEventType.NODE_STARTED.wire(), "data", data.toString());
-      XAddArgs trim =
-          new XAddArgs().maxlen((long) ExecutionEvents.STREAM_MAX_LENGTH).nearlyExactTrimming();
+      // XADD and EXPIRE pipelined: one round trip on the way to publishing the result.
+      Request xadd =
+          Request.cmd(Command.XADD)
+              .arg(key)
+              .arg("MAXLEN")
+              .arg("~")
+              .arg(ExecutionEvents.STREAM_MAX_LENGTH)
+              .arg("*");
+      fields.forEach((field, value) -> xadd.arg(field).arg(value));
       Uni<Void> written =
-          streams
-              .xadd(key, trim, fields)
-              .chain(() -> keys.expire(key, TTL))
+          redis
+              .batch(List.of(xadd, Request.cmd(Command.EXPIRE).arg(key).arg(TTL.toSeconds())))
               .replaceWithVoid()
               .ifNoItem()
               .after(WRITE_BOUND)
