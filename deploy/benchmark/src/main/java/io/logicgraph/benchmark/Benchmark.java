@@ -68,12 +68,24 @@ public final class Benchmark {
 
       FleetApi api = new FleetApi(fleet.apiBaseUri(), fleet.apiKey());
       warmUp(api);
-      brokerAndFanOut(fleet);
-      handOff(fleet, api);
-      executionsPerSecond(fleet, api);
-      waitLatency(fleet, api);
-      startToReady(fleet, startTimes);
-      scaleOut(fleet, api);
+      if (options.includes("fanout")) {
+        brokerAndFanOut(fleet);
+      }
+      if (options.includes("handoff")) {
+        handOff(fleet, api);
+      }
+      if (options.includes("executions")) {
+        executionsPerSecond(fleet, api);
+      }
+      if (options.includes("wait")) {
+        waitLatency(fleet, api);
+      }
+      if (options.includes("start")) {
+        startToReady(fleet, startTimes);
+      }
+      if (options.includes("ai")) {
+        scaleOut(fleet, api);
+      }
     } finally {
       report.machineAfter(Load.now());
       Files.writeString(options.output(), report.markdown(), StandardCharsets.UTF_8);
@@ -105,9 +117,11 @@ public final class Benchmark {
     List<Double> tasks = new ArrayList<>();
     List<String> loads = new ArrayList<>();
     Map<String, Long> rss = new TreeMap<>();
+    String costs = "";
     for (int run = 1; run <= options.runs(); run++) {
       Load before = Load.now();
       double pairs = BrokerBaseline.run(fleet.rabbitmqUrl(), options.brokerDuration());
+      CostMeter meter = new CostMeter(fleet);
       broker.add(pairs);
       log(String.format(Locale.ROOT, "broker-only run %d: %.0f task+result pairs/s", run, pairs));
       Scenarios.LoopResult result =
@@ -121,9 +135,10 @@ public final class Benchmark {
                       options.fanoutConcurrency(),
                       options.fanoutWarmup(),
                       options.fanoutDuration(),
-                      fleet::succeededAttempts));
+                      meter::sample));
       double perSecond = result.probed() / result.seconds();
       tasks.add(perSecond);
+      costs = meter.markdown();
       loads.add(before.span(Load.now()));
       log(
           String.format(
@@ -135,7 +150,7 @@ public final class Benchmark {
               result.failed(),
               result.late()));
     }
-    report.brokerAndFanOut(broker, tasks, loads, rss);
+    report.brokerAndFanOut(broker, tasks, loads, rss, costs);
   }
 
   private void handOff(BenchFleet fleet, FleetApi api) throws IOException {
@@ -179,8 +194,10 @@ public final class Benchmark {
     List<Double> rates = new ArrayList<>();
     List<String> loads = new ArrayList<>();
     Map<String, Long> rss = new TreeMap<>();
+    String costs = "";
     for (int run = 1; run <= options.runs(); run++) {
       Load before = Load.now();
+      CostMeter meter = new CostMeter(fleet);
       Scenarios.LoopResult result =
           Scenarios.withRss(
               fleet,
@@ -191,8 +208,10 @@ public final class Benchmark {
                       graph,
                       options.executionsConcurrency(),
                       options.executionsWarmup(),
-                      options.executionsDuration()));
+                      options.executionsDuration(),
+                      meter::sample));
       rates.add(result.perSecond());
+      costs = meter.markdown();
       loads.add(before.span(Load.now()));
       log(
           String.format(
@@ -203,7 +222,7 @@ public final class Benchmark {
               result.failed(),
               result.late()));
     }
-    report.executions(rates, loads, rss);
+    report.executions(rates, loads, rss, costs);
   }
 
   private void waitLatency(BenchFleet fleet, FleetApi api) {

@@ -41,12 +41,17 @@ record Options(
     List<Integer> aiReplicas,
     int aiConcurrency,
     Duration aiDuration,
-    String jvmFlags) {
+    String jvmFlags,
+    List<String> only) {
+
+  /** The scenarios, by the names {@code --only} takes. */
+  static final List<String> SCENARIOS =
+      List.of("fanout", "handoff", "executions", "wait", "start", "ai");
 
   static final String USAGE =
       """
       usage: benchmark [--quick] [--output FILE] [--runs N] [--ai-replicas 1,2,4] \
-      [--ai-concurrency N] [--fanout-seconds S] [--jvm-flags "..."]
+      [--ai-concurrency N] [--fanout-seconds S] [--jvm-flags "..."] [--only L]
         --quick            smoke run: one repetition of every scenario, seconds each (~1 min)
         --output FILE      Markdown report (default deploy/benchmark/target/report.md)
         --runs N           repetitions of each throughput/latency scenario (default 3)
@@ -54,6 +59,8 @@ record Options(
         --ai-concurrency N worker.concurrency of each worker-ai replica (default 8)
         --fanout-seconds S length of one sustained fan-out run (default 60, as spec/06 says)
         --jvm-flags "..."  JVM flags for every service (default: -Xmx per service, as fleet.sh)
+        --only L           run only these scenarios: fanout (with the broker-only baseline), handoff,
+                           executions, wait, start, ai (default: all)
       environment: POSTGRES_URL, REDIS_URL, RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL (shared infra),
         TEST_NAMESPACE (suffix of the fleet's vhost/database), FLEET_REDIS_DATABASE (Redis index,
         default 3), LGF_API_KEY (sent as X-API-Key; random when unset)
@@ -69,6 +76,7 @@ record Options(
     int aiConcurrency = 8;
     int fanoutSeconds = quick ? 4 : 60;
     String jvmFlags = "";
+    List<String> only = SCENARIOS;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -85,6 +93,14 @@ record Options(
         case "--ai-concurrency" -> aiConcurrency = Integer.parseInt(value(args, ++i, arg));
         case "--fanout-seconds" -> fanoutSeconds = Integer.parseInt(value(args, ++i, arg));
         case "--jvm-flags" -> jvmFlags = value(args, ++i, arg);
+        case "--only" -> {
+          only = List.of(value(args, ++i, arg).split(","));
+          for (String name : only) {
+            if (!SCENARIOS.contains(name)) {
+              throw new IllegalArgumentException("unknown scenario " + name + "\n" + USAGE);
+            }
+          }
+        }
         case "--help", "-h" -> {
           System.out.print(USAGE);
           System.exit(0);
@@ -128,7 +144,12 @@ record Options(
         replicas,
         aiConcurrency,
         Duration.ofSeconds(quick ? 3 : 15),
-        jvmFlags);
+        jvmFlags,
+        only);
+  }
+
+  boolean includes(String scenario) {
+    return only.contains(scenario);
   }
 
   /** JVM flags of one service: the given ones, else the heap cap fleet.sh uses. */

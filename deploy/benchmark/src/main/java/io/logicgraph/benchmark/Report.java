@@ -52,7 +52,11 @@ final class Report {
   }
 
   void brokerAndFanOut(
-      List<Double> broker, List<Double> tasks, List<String> loads, Map<String, Long> rss) {
+      List<Double> broker,
+      List<Double> tasks,
+      List<String> loads,
+      Map<String, Long> rss,
+      String costs) {
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < broker.size(); i++) {
       ratios.add(tasks.get(i) / broker.get(i));
@@ -100,7 +104,9 @@ final class Report {
             + " executions of root → 19 leaves kept in flight (`execute?wait`), "
             + options.fanoutWarmup().toSeconds()
             + " s warm-up; node tasks/s = node attempts the orchestrator recorded as succeeded"
-            + " (node_attempts rows, durable before the result is acked) during the window ÷ window.\n");
+            + " (node_attempts rows, durable before the result is acked) during the window ÷ window.\n\n"
+            + "Cost of one node task in the last run:\n\n"
+            + costs);
     rss("20-node fan-out", rss);
   }
 
@@ -144,7 +150,7 @@ final class Report {
     plots.add(plot);
   }
 
-  void executions(List<Double> rates, List<String> loads, Map<String, Long> rss) {
+  void executions(List<Double> rates, List<String> loads, Map<String, Long> rss, String costs) {
     figures.add(
         new Figure(
             "executions/s, 5-node graph (a → b, c, d → e)",
@@ -160,7 +166,9 @@ final class Report {
             + options.executionsWarmup().toSeconds()
             + " s warm-up, "
             + options.executionsDuration().toSeconds()
-            + " s window per run; only executions that completed inside the window count.\n");
+            + " s window per run; only executions that completed inside the window count."
+            + " Cost of one node task (5 per execution) in the last run:\n\n"
+            + costs);
     rss("5-node executions", rss);
   }
 
