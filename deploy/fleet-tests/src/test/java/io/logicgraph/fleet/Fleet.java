@@ -27,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -65,8 +68,23 @@ public final class Fleet implements AutoCloseable {
   /** The token of the gateway's admin endpoints on its management port (LGF_ADMIN_TOKEN). */
   public static final String ADMIN_TOKEN = "fleet-test-admin-token";
 
-  /** The API key worker-ai sends to the emulator (which wants a key, but accepts any). */
+  /** The API key the harness itself sends to the emulator (which wants a key, but accepts any). */
   static final String EMULATOR_KEY = "emulator-key";
+
+  /**
+   * worker-ai's OpenAI key (OPENAI_API_KEY): a canary, fresh per test JVM, that must never show up
+   * in a log, a metric, an answer, a stored row or a dead-lettered message.
+   */
+  static final String OPENAI_KEY = canary("sk-lgf-canary-openai-");
+
+  /** worker-ai's Anthropic key (ANTHROPIC_API_KEY): a canary like {@link #OPENAI_KEY}. */
+  static final String ANTHROPIC_KEY = canary("sk-ant-lgf-canary-anthropic-");
+
+  /**
+   * A datasource worker-db gets only in the redaction scenario (whose URL carries a canary
+   * password); the gateway accepts graphs naming it.
+   */
+  static final String CANARY_DB = "canary_db";
 
   private static final String EMULATOR_SOURCE = "deploy/local/llm-emulator/LlmEmulator.java";
   private static final String PROBE =
@@ -147,9 +165,9 @@ public final class Fleet implements AutoCloseable {
           // Every provider of worker-ai talks to the emulator (Anthropic and Ollama base URLs
           // have no /v1: the providers append their own paths).
           env.put("OPENAI_BASE_URL", llmRootUri() + "/v1");
-          env.put("OPENAI_API_KEY", EMULATOR_KEY);
+          env.put("OPENAI_API_KEY", OPENAI_KEY);
           env.put("ANTHROPIC_BASE_URL", llmRootUri());
-          env.put("ANTHROPIC_API_KEY", EMULATOR_KEY);
+          env.put("ANTHROPIC_API_KEY", ANTHROPIC_KEY);
           env.put("OLLAMA_BASE_URL", llmRootUri());
         }
         case API_GATEWAY -> {
@@ -162,7 +180,11 @@ public final class Fleet implements AutoCloseable {
           // DB nodes may name exactly the datasources worker-db has: others are refused at submit
           env.put(
               "GATEWAY_GRAPH_DATASOURCES",
-              String.join(",", new java.util.TreeSet<>(infra.datasources().keySet())));
+              String.join(
+                  ",",
+                  new TreeSet<>(
+                      Stream.concat(infra.datasources().keySet().stream(), Stream.of(CANARY_DB))
+                          .toList())));
         }
         default -> {}
       }
@@ -472,6 +494,25 @@ public final class Fleet implements AutoCloseable {
     ManagedProcess process = services.get(service);
     process.start(environment);
     awaitUp(process, () -> ready(service), System.nanoTime() + readyTimeout.toNanos());
+  }
+
+  /**
+   * Starts a stopped or killed service with extra environment variables for this run only and waits
+   * until it is live ({@code /health}), not ready: for a service expected to report a dependency
+   * DOWN.
+   */
+  public void startLive(Service service, Map<String, String> environment) {
+    ManagedProcess process = services.get(service);
+    process.start(environment);
+    awaitUp(
+        process,
+        () -> status(URI.create(managementUri(service) + "/health"), null) == 200,
+        System.nanoTime() + readyTimeout.toNanos());
+  }
+
+  /** A recognizable secret-like value, unique to this test JVM. */
+  static String canary(String prefix) {
+    return prefix + UUID.randomUUID().toString().replace("-", "");
   }
 
   /** Graceful stop, then start. */
