@@ -174,6 +174,12 @@ public final class Fleet implements AutoCloseable {
           env.put("LGF_BOOTSTRAP_API_KEY", API_KEY);
           env.put("LGF_BOOTSTRAP_TENANT", TENANT);
           env.put("LGF_ADMIN_TOKEN", ADMIN_TOKEN);
+          // JWT bearer tokens too, signed by FleetJwt's key pair
+          env.put(
+              "LGF_JWT_PUBLIC_KEY_LOCATION",
+              FleetJwt.writePublicKey(logs).toAbsolutePath().toString());
+          env.put("LGF_JWT_ISSUER", FleetJwt.ISSUER);
+          env.put("LGF_JWT_AUDIENCE", FleetJwt.AUDIENCE);
           // scenarios poll hard; a test about rate limits sets its own
           env.put("LGF_RATE_LIMIT_REQUESTS_PER_SECOND", "100000");
           env.put("LGF_RATE_LIMIT_BURST", "100000");

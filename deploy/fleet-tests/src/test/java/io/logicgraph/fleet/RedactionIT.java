@@ -56,6 +56,10 @@ class RedactionIT {
     canaries.put("admin token", Fleet.ADMIN_TOKEN);
     canaries.put("API key made by the admin endpoint", madeKey);
     canaries.put("datasource password", DB_PASSWORD);
+    String token = FleetJwt.token(Fleet.TENANT, Duration.ofMinutes(10));
+    canaries.put("JWT bearer token", token);
+    // the signature alone is secret enough: a log that cut the token would still show it
+    canaries.put("JWT signature", token.substring(token.lastIndexOf('.') + 1));
     // the canaries are really in the processes whose output is searched
     assertThat(environment(fleet, Service.WORKER_AI))
         .contains(Fleet.OPENAI_KEY, Fleet.ANTHROPIC_KEY);
@@ -71,6 +75,28 @@ class RedactionIT {
     assertThat(fleet.database(Fleet.SHOP_DB).rows("SELECT count(*) AS n FROM products"))
         .as("the table an injection would drop")
         .isNotEmpty();
+
+    // the JWT is accepted (and used for a failing execution below)
+    keepStatus(
+        "graphs listed with the JWT",
+        fleet.anonymousApi().header("Authorization", "Bearer " + token).get("/graphs"),
+        200);
+    keepStatus(
+        "execution started with the JWT",
+        fleet
+            .anonymousApi()
+            .header("Authorization", "Bearer " + token)
+            .contentType(ContentType.JSON)
+            .body("{\"context\": {\"probe\": \"jwt\"}}")
+            .post("/graphs/{id}/execute", ok),
+        202);
+    keepStatus(
+        "tampered JWT",
+        fleet
+            .anonymousApi()
+            .header("Authorization", "Bearer " + token.substring(0, token.length() - 4) + "AAAA")
+            .get("/graphs"),
+        401);
 
     // failing paths: worker-db restarted with a datasource whose password is a (wrong) canary
     fleet.stop(Service.WORKER_DB);
