@@ -45,6 +45,7 @@ final class BenchFleet implements AutoCloseable {
   private final Path logs;
   private final Map<String, String> baseEnv = new LinkedHashMap<>();
   private final Map<String, Proc> processes = new LinkedHashMap<>();
+  private final Map<String, int[]> ports = new LinkedHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -165,8 +166,10 @@ final class BenchFleet implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build with ./mvnw package -DskipTests");
     }
-    int httpPort = freePort();
-    int managementPort = freePort();
+    // A restarted instance keeps its ports, so clients holding its address reach it again.
+    int[] known = ports.computeIfAbsent(instance, i -> new int[] {freePort(), freePort()});
+    int httpPort = known[0];
+    int managementPort = known[1];
     Map<String, String> env = new LinkedHashMap<>(baseEnv);
     env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPort));
     env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));

@@ -287,9 +287,10 @@ public final class Benchmark {
         fleet.stop("worker-ai-" + replicas);
         replicas--;
       }
-      // Twice the replicas' capacity in flight, so the queue never runs dry.
+      // Four times the replicas' capacity in flight: each execution also spends time being started
+      // and finished, and the queue must not run dry meanwhile.
       int inFlight =
-          Math.max(1, (int) Math.ceil(2.0 * wanted * concurrency / AI_NODES_PER_EXECUTION));
+          Math.max(1, (int) Math.ceil(4.0 * wanted * concurrency / AI_NODES_PER_EXECUTION));
       List<Double> rates = new ArrayList<>();
       String load = null;
       for (int run = 1; run <= options.runs(); run++) {

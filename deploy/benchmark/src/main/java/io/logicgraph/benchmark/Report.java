@@ -259,7 +259,7 @@ final class Report {
             + " independent OpenAINodes; the LLM emulator answers each after 200 ms"
             + " (`emulator-slow-200`); every worker-ai replica runs with `worker.concurrency` = "
             + concurrency
-            + " (`--ai-concurrency`), and twice the replicas' capacity is kept in flight so the"
+            + " (`--ai-concurrency`), and four times the replicas' capacity is kept in flight so the"
             + " queue never runs dry. Ideal = replicas × "
             + concurrency
             + " ÷ 0.2 s; AI nodes/s = node attempts recorded as succeeded during the window ÷ window.\n\n"

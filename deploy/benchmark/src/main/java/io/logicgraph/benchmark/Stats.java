@@ -22,8 +22,14 @@ final class Stats {
     return percentile(values.stream().mapToDouble(Number::doubleValue).toArray(), p);
   }
 
+  /** The middle sample, or the mean of the two middle ones for an even count. */
   static double median(Collection<? extends Number> values) {
-    return percentile(values, 50);
+    double[] sorted = values.stream().mapToDouble(Number::doubleValue).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int middle = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
   }
 
   static double min(Collection<? extends Number> values) {
