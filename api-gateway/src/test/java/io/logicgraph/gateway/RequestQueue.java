@@ -24,7 +24,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
 final class RequestQueue {
   private RequestQueue() {}
 
-  static ExecutionRequest next(UUID executionId, ExecutionCommand command) throws Exception {
+  /** Messages waiting in the orchestrator's queue now. */
+  static long depth() throws Exception {
+    try (Connection connection = factory().newConnection();
+        Channel channel = connection.createChannel()) {
+      return channel.queueDeclarePassive(Queues.GRAPH_ORCHESTRATION).getMessageCount();
+    }
+  }
+
+  private static ConnectionFactory factory() {
     var config = ConfigProvider.getConfig();
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost(config.getValue("rabbitmq-host", String.class));
@@ -32,6 +40,11 @@ final class RequestQueue {
     factory.setUsername(config.getValue("rabbitmq-username", String.class));
     factory.setPassword(config.getValue("rabbitmq-password", String.class));
     factory.setVirtualHost(config.getValue("rabbitmq-virtual-host", String.class));
+    return factory;
+  }
+
+  static ExecutionRequest next(UUID executionId, ExecutionCommand command) throws Exception {
+    ConnectionFactory factory = factory();
     try (Connection connection = factory.newConnection();
         Channel channel = connection.createChannel()) {
       ExecutionRequest[] found = new ExecutionRequest[1];

@@ -612,6 +612,7 @@ public class Advancer {
         keys.put(
             nodeId,
             CacheKeys.key(
+                step.execution.tenantId(),
                 node,
                 ExecutionContexts.forNode(step.dag, step.execution.input(), outputs, nodeId)));
       }

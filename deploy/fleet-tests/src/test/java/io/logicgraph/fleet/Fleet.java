@@ -396,6 +396,24 @@ public final class Fleet implements AutoCloseable {
     return given().config(REST).baseUri(apiBaseUri()).basePath("/api/v1");
   }
 
+  /**
+   * A new API key for the tenant, made through the gateway's admin endpoint on its management port
+   * (as deploy/local/keys.sh does); its plaintext.
+   */
+  public String createApiKey(String tenant) {
+    return given()
+        .baseUri(managementUri(Service.API_GATEWAY))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+        .contentType(ContentType.JSON)
+        .body("{\"tenant\": \"" + tenant + "\", \"name\": \"fleet test\"}")
+        .when()
+        .post("/admin/api-keys")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("key");
+  }
+
   /** The fleet's name: its RabbitMQ virtual host and the stem of its database names. */
   public String name() {
     return name;

@@ -30,10 +30,21 @@ final class FleetClient {
   static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
 
   private final Fleet fleet;
+  private final String apiKey;
   private final AtomicInteger unavailable = new AtomicInteger();
 
   FleetClient(Fleet fleet) {
+    this(fleet, Fleet.API_KEY);
+  }
+
+  /** A client acting with another API key (another tenant's, see {@link Fleet#createApiKey}). */
+  FleetClient(Fleet fleet, String apiKey) {
     this.fleet = fleet;
+    this.apiKey = apiKey;
+  }
+
+  private io.restassured.specification.RequestSpecification api() {
+    return fleet.anonymousApi().header(Fleet.API_KEY_HEADER, apiKey);
   }
 
   /** A graph document from {@code src/test/resources/graphs/}. */
@@ -66,8 +77,7 @@ final class FleetClient {
 
   /** POST /graphs with a YAML body; asserts 201 with {id, name, version, created_at} + Location. */
   String submit(String yaml) {
-    Response response =
-        fleet.api().contentType("application/yaml").body(yaml).when().post("/graphs");
+    Response response = api().contentType("application/yaml").body(yaml).when().post("/graphs");
     assertThat(response.statusCode()).as("POST /graphs: %s", response.asString()).isEqualTo(201);
     JsonNode body = json(response.asString());
     String id = body.path("id").asText();
@@ -105,7 +115,7 @@ final class FleetClient {
   /** POST /graphs/{id}/execute with an optional {@code wait} and {@code Idempotency-Key}. */
   Response execute(
       String graphId, Map<String, ?> context, Integer waitMillis, String idempotencyKey) {
-    var request = fleet.api().contentType(ContentType.JSON).body(text(Map.of("context", context)));
+    var request = api().contentType(ContentType.JSON).body(text(Map.of("context", context)));
     if (idempotencyKey != null) {
       request = request.header("Idempotency-Key", idempotencyKey);
     }
@@ -117,17 +127,17 @@ final class FleetClient {
 
   /** POST /executions/{id}/cancel, answer as it comes. */
   Response cancel(String executionId) {
-    return fleet.api().when().post("/executions/{id}/cancel", executionId);
+    return api().when().post("/executions/{id}/cancel", executionId);
   }
 
   /** POST /executions/{id}/retry, answer as it comes. */
   Response retry(String executionId) {
-    return fleet.api().when().post("/executions/{id}/retry", executionId);
+    return api().when().post("/executions/{id}/retry", executionId);
   }
 
   /** GET /executions/{id}; asserts 200. */
   JsonNode execution(String executionId) {
-    Response response = fleet.api().when().get("/executions/{id}", executionId);
+    Response response = api().when().get("/executions/{id}", executionId);
     assertThat(response.statusCode())
         .as("GET /executions/%s: %s", executionId, response.asString())
         .isEqualTo(200);
@@ -139,7 +149,7 @@ final class FleetClient {
    * answers slowly; spec 03 makes that a retryable answer), asserts 200 otherwise.
    */
   Optional<JsonNode> poll(String executionId) {
-    Response response = fleet.api().when().get("/executions/{id}", executionId);
+    Response response = api().when().get("/executions/{id}", executionId);
     if (response.statusCode() == 503) {
       unavailable.incrementAndGet();
       return Optional.empty();
@@ -157,7 +167,7 @@ final class FleetClient {
 
   /** GET /executions/{id}/results; asserts 200. */
   JsonNode results(String executionId) {
-    Response response = fleet.api().when().get("/executions/{id}/results", executionId);
+    Response response = api().when().get("/executions/{id}/results", executionId);
     assertThat(response.statusCode())
         .as("GET /executions/%s/results: %s", executionId, response.asString())
         .isEqualTo(200);

@@ -16,16 +16,19 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Result-cache keys: a digest of the node definition and of the inputs the node reads, resolved on
- * the context it sees. Where a node type's reads are known (condition and field mappings, SQL
- * parameters, prompt and key templates) only those paths count, so an unrelated input does not
- * defeat the cache; where they are not (GRL reads every top-level fact), the whole context counts.
+ * Result-cache keys: a digest of the tenant, of the node definition and of the inputs the node
+ * reads, resolved on the context it sees. The tenant is part of the key: two tenants with the same
+ * node and inputs never share a cached result. Where a node type's reads are known (condition and
+ * field mappings, SQL parameters, prompt and key templates) only those paths count, so an unrelated
+ * input does not defeat the cache; where they are not (GRL reads every top-level fact), the whole
+ * context counts.
  */
 public final class CacheKeys {
   private CacheKeys() {}
 
-  public static String key(NodeDefinition node, ObjectNode view) {
+  public static String key(String tenant, NodeDefinition node, ObjectNode view) {
     ObjectNode material = Json.MAPPER.createObjectNode();
+    material.put("tenant", tenant);
     material.set("node", Json.MAPPER.valueToTree(node));
     Set<String> paths = readPaths(node);
     if (paths == null) {
