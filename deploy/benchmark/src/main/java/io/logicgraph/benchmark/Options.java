@@ -58,7 +58,8 @@ record Options(
         --ai-replicas L    worker-ai replica counts for the scale-out figure (default 1,2,4)
         --ai-concurrency N worker.concurrency of each worker-ai replica (default 8)
         --fanout-seconds S length of one sustained fan-out run (default 60, as spec/06 says)
-        --jvm-flags "..."  JVM flags for every service (default: -Xmx per service, as fleet.sh)
+        --jvm-flags "..."  JVM flags for every service (default as deploy/local/fleet.sh: -Xmx per
+                           service, -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
         --only L           run only these scenarios: fanout (with the broker-only baseline), handoff,
                            executions, wait, start, ai (default: all)
       environment: POSTGRES_URL, REDIS_URL, RABBITMQ_URL, RABBITMQ_MANAGEMENT_URL (shared infra),
@@ -152,13 +153,15 @@ record Options(
     return only.contains(scenario);
   }
 
-  /** JVM flags of one service: the given ones, else the heap cap fleet.sh uses. */
+  /** JVM flags of one service: the given ones, else those deploy/local/fleet.sh uses. */
   List<String> jvmFlags(String module) {
     if (!jvmFlags.isBlank()) {
       return List.of(jvmFlags.trim().split("\\s+"));
     }
     return List.of(
-        module.equals("orchestrator") || module.equals("api-gateway") ? "-Xmx384m" : "-Xmx256m");
+        module.equals("orchestrator") || module.equals("api-gateway") ? "-Xmx384m" : "-Xmx256m",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1");
   }
 
   private static String value(String[] args, int i, String name) {

@@ -355,7 +355,8 @@ final class Report {
     md.append("\nJVM flags of the services: ")
         .append(
             options.jvmFlags().isBlank()
-                ? "`-Xmx384m` (gateway, orchestrator), `-Xmx256m` (workers), as deploy/local/fleet.sh"
+                ? "`-Xmx384m` (gateway, orchestrator), `-Xmx256m` (workers),"
+                    + " `-XX:+UseSerialGC -XX:TieredStopAtLevel=1`, as deploy/local/fleet.sh"
                 : "`" + options.jvmFlags() + "`")
         .append(".\nLogs of the fleet's processes: `")
         .append(options.output().toAbsolutePath().getParent().resolve("fleet-logs"))
