@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  * semantics of rust-rule-engine:
  *
  * <ul>
- *   <li>evaluation runs in cycles, at most {@link #MAX_CYCLES};
+ *   <li>evaluation runs in cycles, at most {@link #MAX_CYCLES} (or the limit given);
  *   <li>in each cycle every rule is tried in descending salience (ties in file order) against the
  *       current facts, so a fact assigned by one rule is visible to the rules after it;
  *   <li>a rule fires when its condition is true; a comparison that reads an unset fact is false;
@@ -38,7 +38,7 @@ import java.util.stream.IntStream;
  * after its 100 cycles, instead of running them.
  */
 public final class GrlRuleSet {
-  /** Cycle limit of rust-rule-engine. */
+  /** Cycle limit of rust-rule-engine: the default. */
   public static final int MAX_CYCLES = 100;
 
   /** Log lines kept per evaluation; the rest is dropped, with a note. */
@@ -87,6 +87,17 @@ public final class GrlRuleSet {
    *     fact)
    */
   public GrlEvaluation evaluate(Map<String, JsonNode> facts) {
+    return evaluate(facts, MAX_CYCLES);
+  }
+
+  /**
+   * Evaluates the rules over the facts, stopping after at most {@code maxCycles} cycles (reported
+   * as {@code capped}).
+   */
+  public GrlEvaluation evaluate(Map<String, JsonNode> facts, int maxCycles) {
+    if (maxCycles < 1) {
+      throw new IllegalArgumentException("maxCycles must be at least 1, not " + maxCycles);
+    }
     ObjectNode state = JsonNodeFactory.instance.objectNode();
     facts.forEach(
         (name, value) -> {
@@ -100,7 +111,7 @@ public final class GrlRuleSet {
     boolean[] firedOnce = new boolean[rules.size()];
     int cycle = 0;
     boolean capped = false;
-    while (cycle < MAX_CYCLES) {
+    while (cycle < maxCycles) {
       cycle++;
       Map<String, JsonNode> atCycleStart = new HashMap<>();
       boolean anyFired = false;
@@ -130,7 +141,7 @@ public final class GrlRuleSet {
       if (!anyFired || (!noLoopFired && unchanged(atCycleStart, state))) {
         break;
       }
-      capped = cycle == MAX_CYCLES;
+      capped = cycle == maxCycles;
     }
     Map<String, JsonNode> finalFacts = new LinkedHashMap<>();
     state.fields().forEachRemaining(f -> finalFacts.put(f.getKey(), f.getValue()));

@@ -112,6 +112,17 @@ class GrlRuleSetTest {
   }
 
   @Test
+  void aSmallerCycleLimitStopsEarlierAndIsReported() {
+    GrlEvaluation result =
+        GrlRuleSet.parse("rule \"Forever\" { when true then n = n + 1; }")
+            .evaluate(Map.of("n", IntNode.valueOf(0)), 7);
+
+    assertThat(result.capped()).isTrue();
+    assertThat(result.cycles()).isEqualTo(7);
+    assertThat(result.facts().get("n").asInt()).isEqualTo(7);
+  }
+
+  @Test
   void reportsTheCycleCap() {
     GrlEvaluation result =
         GrlRuleSet.parse("rule \"Forever\" { when true then n = n + 1; }")

@@ -26,7 +26,8 @@ public class NodeRunner {
   public NodeRunner(Vertx vertx, RuleConfig config) {
     this.vertx = vertx;
     this.rules = new RuleNodeEvaluator(new ConditionCache(config.conditionCacheSize()));
-    this.grl = new GrlNodeEvaluator(new RuleSetCache(config.ruleSetCacheSize()));
+    this.grl =
+        new GrlNodeEvaluator(new RuleSetCache(config.ruleSetCacheSize()), config.grlMaxCycles());
   }
 
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {

@@ -13,4 +13,11 @@ public interface RuleConfig {
   /** Distinct GRL rule texts kept parsed (least recently used evicted). */
   @WithDefault("128")
   int ruleSetCacheSize();
+
+  /**
+   * Most cycles one GrlNode evaluation runs (spec 04: 100, as rust-rule-engine); reaching it stops
+   * the evaluation, reported in the node output as {@code capped}.
+   */
+  @WithDefault("100")
+  int grlMaxCycles();
 }

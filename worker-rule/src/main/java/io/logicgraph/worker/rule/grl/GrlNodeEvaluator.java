@@ -31,16 +31,23 @@ import java.util.Set;
  */
 public final class GrlNodeEvaluator {
   private final RuleSetCache ruleSets;
+  private final int maxCycles;
 
+  /** With the default cycle limit ({@link GrlRuleSet#MAX_CYCLES}). */
   public GrlNodeEvaluator(RuleSetCache ruleSets) {
+    this(ruleSets, GrlRuleSet.MAX_CYCLES);
+  }
+
+  public GrlNodeEvaluator(RuleSetCache ruleSets, int maxCycles) {
     this.ruleSets = ruleSets;
+    this.maxCycles = maxCycles;
   }
 
   public ObjectNode evaluate(String nodeId, NodeDefinition node, ObjectNode context) {
     String resultKey = nodeId + "_result";
     GrlRuleSet rules = ruleSet(nodeId, node);
     Map<String, JsonNode> facts = GrlFacts.from(context, node.fieldMappingsOrEmpty());
-    GrlEvaluation evaluation = rules.evaluate(facts);
+    GrlEvaluation evaluation = rules.evaluate(facts, maxCycles);
     if (evaluation.assigned().containsKey(resultKey)) {
       throw new LogicGraphException(
           ErrorCode.E003,

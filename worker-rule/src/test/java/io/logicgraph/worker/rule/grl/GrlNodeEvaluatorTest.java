@@ -140,6 +140,18 @@ class GrlNodeEvaluatorTest {
   }
 
   @Test
+  void theConfiguredCycleLimitApplies() throws Exception {
+    NodeDefinition node = node("rule \"Forever\" { when n >= 0 then n = n + 1; }", null);
+
+    ObjectNode output = new GrlNodeEvaluator(cache, 12).evaluate("spin", node, json("{\"n\": 0}"));
+
+    JsonNode result = output.get("spin_result");
+    assertThat(result.get("capped").booleanValue()).isTrue();
+    assertThat(result.get("cycles").intValue()).isEqualTo(12);
+    assertThat(output.get("n").intValue()).isEqualTo(12);
+  }
+
+  @Test
   void aRuleThatCannotBeEvaluatedIsAPermanentE003NamingIt() {
     NodeDefinition node =
         node(
