@@ -419,6 +419,11 @@ public final class Fleet implements AutoCloseable {
     return name;
   }
 
+  /** Every key of the fleet's Redis database with its values, as text. */
+  public String redisDump() {
+    return FleetInfrastructure.dumpRedis(URI.create(infrastructureEnvironment.get("REDIS_URL")));
+  }
+
   /** The fleet's RabbitMQ URL, with its virtual host (as the services get it). */
   public String rabbitmqUrl() {
     return infrastructureEnvironment.get("RABBITMQ_URL");

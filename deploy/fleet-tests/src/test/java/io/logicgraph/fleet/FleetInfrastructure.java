@@ -259,6 +259,65 @@ final class FleetInfrastructure {
     }
   }
 
+  /** Every key of the Redis database of the URL's path with its values (streams: every entry). */
+  static String dumpRedis(URI redis) {
+    String[] credentials = credentials(redis);
+    String database =
+        redis.getPath() == null || redis.getPath().length() < 2
+            ? "0"
+            : redis.getPath().substring(1);
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(redis.getHost(), redis.getPort() > 0 ? redis.getPort() : 6379),
+          3000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      int replies = 1;
+      StringBuilder commands = new StringBuilder();
+      if (credentials[1] != null) {
+        commands.append(resp("AUTH", credentials[1]));
+        replies++;
+      }
+      commands.append(resp("SELECT", database)).append(resp("EVAL", DUMP_SCRIPT, "0"));
+      out.write(commands.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      for (int i = 0; i < replies; i++) {
+        String reply = readLine(in);
+        if (!reply.startsWith("+")) {
+          throw new IllegalStateException("Redis answered " + reply);
+        }
+      }
+      String header = readLine(in);
+      if (!header.startsWith("$")) {
+        throw new IllegalStateException("Redis answered " + header);
+      }
+      byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
+      return new String(body, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach Redis at " + redis.getHost(), e);
+    }
+  }
+
+  /** Lua: each key, then its values, one per line. */
+  private static final String DUMP_SCRIPT =
+      "local out = {} "
+          + "for _, k in ipairs(redis.call('KEYS', '*')) do "
+          + "local t = redis.call('TYPE', k).ok "
+          + "table.insert(out, '== ' .. k .. ' (' .. t .. ')') "
+          + "local values = {} "
+          + "if t == 'string' then values = {redis.call('GET', k)} "
+          + "elseif t == 'hash' then values = redis.call('HGETALL', k) "
+          + "elseif t == 'list' then values = redis.call('LRANGE', k, 0, -1) "
+          + "elseif t == 'set' then values = redis.call('SMEMBERS', k) "
+          + "elseif t == 'zset' then values = redis.call('ZRANGE', k, 0, -1) "
+          + "elseif t == 'stream' then "
+          + "for _, e in ipairs(redis.call('XRANGE', k, '-', '+')) do "
+          + "table.insert(values, e[1]) "
+          + "for _, v in ipairs(e[2]) do table.insert(values, v) end end end "
+          + "for _, v in ipairs(values) do table.insert(out, v) end end "
+          + "return table.concat(out, '\\n')";
+
   private static String resp(String... words) {
     StringBuilder command = new StringBuilder("*").append(words.length).append("\r\n");
     for (String word : words) {
