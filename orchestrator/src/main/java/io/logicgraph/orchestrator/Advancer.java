@@ -460,7 +460,11 @@ public class Advancer {
 
   private int allowedAttempts(NodeDefinition node, NodeError error) {
     int policy = Math.max(1, node.retryOrDefault().maxAttempts());
-    return error.code() == ErrorCode.E005 ? policy + config.lostTaskRedispatches() : policy;
+    // A lost task: timed out without a result (E005), or dead-lettered by the broker without having
+    // crashed a worker itself (a retryable E011 from DeadLetterConsumer).
+    boolean lost =
+        error.code() == ErrorCode.E005 || (error.code() == ErrorCode.E011 && error.retryable());
+    return lost ? policy + config.lostTaskRedispatches() : policy;
   }
 
   /**

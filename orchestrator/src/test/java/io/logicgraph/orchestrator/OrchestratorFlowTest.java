@@ -19,6 +19,7 @@ import io.logicgraph.model.message.ExecutionRequest;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.Queues;
+import io.logicgraph.model.message.SuspectTasks;
 import io.logicgraph.model.message.Topology;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -141,6 +142,108 @@ class OrchestratorFlowTest {
         .containsEntry("c", "failed")
         .containsEntry("d", "cancelled");
     assertThat(workers.tasksFor("d")).isZero();
+  }
+
+  @Test
+  void aPoisonTaskTheBrokerDeadLetteredFailsItsNodeWithE011() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                task.nodeId().equals("c")
+                    ? null // c's worker "dies" on it every time: the broker dead-letters it
+                    : List.of(
+                        WorkerStandIn.succeed(
+                            task, JSON.objectNode().put(task.nodeId() + "_result", true))));
+    UUID execution = execute(storeGraph(DIAMOND), JSON.objectNode().put("amount", 42), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workers.tasksFor("c") == 1);
+    var task = workers.tasks.stream().filter(t -> t.nodeId().equals("c")).findFirst().get();
+    // The mark a worker leaves when it dies running a redelivered task alone.
+    redis.value(String.class).setex(SuspectTasks.key(execution, "c", 1), 60, "stand-in");
+
+    deadLetter(Queues.DB_TASKS, Json.MAPPER.writeValueAsBytes(task));
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("failed");
+    assertThat((String) row.get("error")).contains("E011").contains("poison task");
+    assertThat(nodeStatuses(execution))
+        .containsEntry("c", "failed")
+        .containsEntry("d", "cancelled");
+    assertThat(attemptOutcomes(execution, "c")).isEqualTo(Map.of(1, "failed"));
+    assertThat(redis.key(String.class).exists(SuspectTasks.key(execution, "c", 1))).isFalse();
+
+    // The same dead-lettered task again (a second replica, a redelivery): nothing changes.
+    deadLetter(Queues.DB_TASKS, Json.MAPPER.writeValueAsBytes(task));
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> attemptOutcomes(execution, "c").equals(Map.of(1, "failed")));
+  }
+
+  @Test
+  void anUnmarkedDeadLetteredTaskIsDispatchedAgain() throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                task.nodeId().equals("c") && task.attempt() == 1
+                    ? null // lost alongside a poison task: dead-lettered, never run
+                    : List.of(
+                        WorkerStandIn.succeed(
+                            task, JSON.objectNode().put(task.nodeId() + "_result", true))));
+    UUID execution = execute(storeGraph(DIAMOND), JSON.objectNode().put("amount", 42), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workers.tasksFor("c") == 1);
+    var task = workers.tasks.stream().filter(t -> t.nodeId().equals("c")).findFirst().get();
+
+    deadLetter(Queues.DB_TASKS, Json.MAPPER.writeValueAsBytes(task));
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(attemptOutcomes(execution, "c")).isEqualTo(Map.of(1, "failed", 2, "succeeded"));
+  }
+
+  @Test
+  void aResultTheBrokerDeadLetteredIsAppliedOnce() throws Exception {
+    List<NodeResult> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    workers =
+        new WorkerStandIn(
+            task -> {
+              NodeResult result =
+                  WorkerStandIn.succeed(
+                      task, JSON.objectNode().put(task.nodeId() + "_result", true));
+              if (task.nodeId().equals("b")) {
+                held.add(result); // delivered too often to the results queue: dead-lettered
+                return null;
+              }
+              return List.of(result);
+            });
+    UUID execution = execute(storeGraph(DIAMOND), JSON.objectNode().put("amount", 42), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+
+    byte[] result = Json.MAPPER.writeValueAsBytes(held.get(0));
+    deadLetter(Queues.RESULTS_AGGREGATION, result);
+    deadLetter(Queues.RESULTS_AGGREGATION, result);
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(attemptOutcomes(execution, "b")).isEqualTo(Map.of(1, "succeeded"));
+    assertThat(workers.tasksFor("d")).isEqualTo(1);
+  }
+
+  /** Publishes a message to the DLQ of {@code queue} the way the broker dead-letters it. */
+  private void deadLetter(String queue, byte[] body) throws Exception {
+    try (var connection = WorkerStandIn.connect("dead-letter-test");
+        var channel = connection.createChannel()) {
+      channel.confirmSelect();
+      channel.basicPublish(
+          Topology.DEAD_LETTER_EXCHANGE,
+          queue,
+          new AMQP.BasicProperties.Builder()
+              .contentType("application/json")
+              .deliveryMode(2)
+              .headers(Map.of("x-first-death-reason", "delivery_limit"))
+              .build(),
+          body);
+      channel.waitForConfirmsOrDie(5_000);
+    }
   }
 
   @Test

@@ -27,6 +27,28 @@ class AdmissionGateTest {
   }
 
   @Test
+  void anExclusiveHolderRunsAloneAndWaitersKeepTheirOrder() {
+    AdmissionGate gate = new AdmissionGate(3);
+    var running = gate.acquire().subscribe().withSubscriber(UniAssertSubscriber.create());
+    var alone = gate.acquireExclusive().subscribe().withSubscriber(UniAssertSubscriber.create());
+    var after = gate.acquire().subscribe().withSubscriber(UniAssertSubscriber.create());
+    running.assertCompleted();
+    alone.assertNotTerminated(); // waits for the running task
+    after.assertNotTerminated(); // queued behind the exclusive waiter, although a slot is free
+
+    gate.release();
+    alone.assertCompleted();
+    after.assertNotTerminated(); // nothing starts while the exclusive holder runs
+    assertThat(gate.inUse()).isEqualTo(1);
+
+    gate.releaseExclusive();
+    after.assertCompleted();
+    assertThat(gate.inUse()).isEqualTo(1);
+    gate.release();
+    assertThat(gate.inUse()).isZero();
+  }
+
+  @Test
   void prefetchDefaultsToTwiceTheConcurrency() {
     assertThat(prefetch("worker.concurrency", "12")).isEqualTo("24");
     assertThat(prefetch("worker.prefetch", "5")).isEqualTo("5");

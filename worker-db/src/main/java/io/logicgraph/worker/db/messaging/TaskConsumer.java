@@ -15,6 +15,7 @@ import io.logicgraph.worker.db.WorkerMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
 import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -57,6 +58,7 @@ public class TaskConsumer {
   private final Vertx vertx;
   private final AdmissionGate gate;
   private final ProgressEvents progress;
+  private final SuspectMarks suspects;
   private final String workerId;
 
   public TaskConsumer(
@@ -66,7 +68,8 @@ public class TaskConsumer {
       WorkerMetrics metrics,
       WorkerConfig config,
       Vertx vertx,
-      ProgressEvents progress) {
+      ProgressEvents progress,
+      SuspectMarks suspects) {
     this.runner = runner;
     this.publisher = publisher;
     this.topology = topology;
@@ -74,6 +77,7 @@ public class TaskConsumer {
     this.config = config;
     this.vertx = vertx;
     this.progress = progress;
+    this.suspects = suspects;
     this.gate = new AdmissionGate(config.concurrency());
     this.workerId = config.id().orElseGet(TaskConsumer::defaultWorkerId);
     metrics.activeTasks(gate::inUse);
@@ -93,19 +97,41 @@ public class TaskConsumer {
       metrics.taskProcessed("rejected");
       return Uni.createFrom().completionStage(message.nack(e));
     }
-    return topology.declared().chain(gate::acquire).invoke(() -> start(task, message));
+    // A task delivered again lost its previous holder (a crash) or was given back: it runs alone,
+    // marked, so a task that crashes its worker every time is told apart from its neighbours when
+    // the broker dead-letters it (see SuspectTasks).
+    boolean suspect =
+        message
+            .getMetadata(IncomingRabbitMQMetadata.class)
+            .map(IncomingRabbitMQMetadata::isRedeliver)
+            .orElse(false);
+    if (suspect) {
+      return topology
+          .declared()
+          .chain(gate::acquireExclusive)
+          .invoke(() -> start(task, message, true));
+    }
+    return topology.declared().chain(gate::acquire).invoke(() -> start(task, message, false));
   }
 
-  private void start(NodeTask task, Message<JsonObject> message) {
+  private void start(NodeTask task, Message<JsonObject> message, boolean suspect) {
     Context taskContext = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
     Executor onTaskContext = command -> taskContext.runOnContext(ignored -> command.run());
     taskContext.runOnContext(
         ignored -> {
           putMdc(task);
+          if (suspect) {
+            LOG.warn(
+                "task delivered again (its last holder died or gave it back): running it alone");
+          }
+          Uni<Void> marked = suspect ? suspects.mark(task, workerId) : Uni.createFrom().voidItem();
           Instant startedAt = Instant.now();
           Uni<Void> started = progress.nodeStarted(task, workerId, startedAt);
-          Uni.createFrom()
-              .deferred(() -> attempt(task, startedAt))
+          marked
+              .chain(
+                  () -> {
+                    return attempt(task, startedAt);
+                  })
               .emitOn(onTaskContext)
               .map(output -> outcome(task, output, startedAt))
               .onFailure()
@@ -118,15 +144,25 @@ public class TaskConsumer {
                   result -> {
                     metrics.taskProcessed(result.outcome().wire());
                     message.ack();
-                    gate.release();
+                    finish(task, suspect);
                   },
                   failure -> {
                     LOG.errorf("result not published (%s); task requeued", failure.getMessage());
                     metrics.taskProcessed("requeued");
                     message.nack(failure, REQUEUE);
-                    gate.release();
+                    finish(task, suspect);
                   });
         });
+  }
+
+  /** Frees the task's slot; a suspect task that ended without crashing loses its mark. */
+  private void finish(NodeTask task, boolean suspect) {
+    if (suspect) {
+      suspects.clear(task);
+      gate.releaseExclusive();
+    } else {
+      gate.release();
+    }
   }
 
   private Uni<ObjectNode> attempt(NodeTask task, Instant startedAt) {
