@@ -9,6 +9,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -23,6 +24,14 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class TaskDispatcher {
   /** Channel name of the outgoing tasks (exchange {@code logic-graph}). */
   public static final String CHANNEL = "tasks";
+
+  /**
+   * How long the broker may take to confirm a step's tasks. A publish on a connection that died (a
+   * broker restart) may never be answered; without a bound the step, and with it the consumer that
+   * waits for it or the reconciler's pass, would hang for good. A step that times out fails and is
+   * retried; its tasks stay recorded as undispatched until they are confirmed.
+   */
+  static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
   private final MutinyEmitter<JsonObject> emitter;
 
@@ -50,7 +59,20 @@ public class TaskDispatcher {
     if (sends.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return Uni.join().all(sends).andFailFast().replaceWithVoid();
+    return Uni.join()
+        .all(sends)
+        .andFailFast()
+        .replaceWithVoid()
+        .ifNoItem()
+        .after(CONFIRM_TIMEOUT)
+        .failWith(
+            () ->
+                new IllegalStateException(
+                    "the broker did not confirm "
+                        + sends.size()
+                        + " task(s) within "
+                        + CONFIRM_TIMEOUT.toSeconds()
+                        + " s"));
   }
 
   private Uni<Void> publish(NodeTask task) {
