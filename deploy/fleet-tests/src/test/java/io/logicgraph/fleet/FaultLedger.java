@@ -159,9 +159,10 @@ final class FaultLedger {
 
     String line() {
       return String.format(
-          "%s: submitted=%d accepted=%d terminal=%d correct=%d lost=%d applied_twice=%d"
+          "[%s] %s: submitted=%d accepted=%d terminal=%d correct=%d lost=%d applied_twice=%d"
               + " reruns=%d stale_results_ignored=%d timed_out_attempts=%d recovery_ms=%d"
               + " (bound %d s)",
+          FaultWorkload.Size.current().name(),
           fault,
           submitted,
           accepted,

@@ -39,7 +39,7 @@ final class FaultWorkload {
     static Size current() {
       String size = System.getProperty("faults.size", "ci");
       return switch (size) {
-        case "ci" -> new Size("ci", 30, 10, 8);
+        case "ci" -> new Size("ci", 16, 16, 6);
         case "full" -> new Size("full", 200, 20, 40);
         default ->
             throw new IllegalArgumentException("faults.size must be ci or full, not " + size);

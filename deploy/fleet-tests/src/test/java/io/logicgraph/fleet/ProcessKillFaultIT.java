@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -36,11 +37,13 @@ class ProcessKillFaultIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerAiKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_AI, "kill -9 worker-ai");
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerRuleKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_RULE, "kill -9 worker-rule");
   }
