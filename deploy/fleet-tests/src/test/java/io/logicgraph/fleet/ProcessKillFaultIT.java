@@ -32,6 +32,7 @@ class ProcessKillFaultIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerDbKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_DB, "kill -9 worker-db");
   }
@@ -49,6 +50,7 @@ class ProcessKillFaultIT {
   }
 
   @Test
+  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void gatewayKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.API_GATEWAY, "kill -9 api-gateway");
   }
