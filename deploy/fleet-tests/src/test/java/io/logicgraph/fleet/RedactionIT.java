@@ -117,11 +117,21 @@ class RedactionIT {
       fleet.restart(Service.WORKER_DB);
     }
 
-    // a poison task: unreadable, rejected by worker-db, dead-lettered
-    try (FaultBroker broker = new FaultBroker(fleet)) {
-      broker.publish("node.db.tasks", "{\"poison\": true, \"attempt\": \"not a number\"}");
+    // a poison task: unreadable, rejected by worker-db, dead-lettered. The orchestrator consumes
+    // the
+    // dead-letter queues (and drops what it cannot read), so it is stopped while the message is
+    // read from the DLQ as an operator would find it.
+    String deadLettered;
+    fleet.stop(Service.ORCHESTRATOR);
+    try {
+      try (FaultBroker broker = new FaultBroker(fleet)) {
+        broker.publish("node.db.tasks", "{\"poison\": true, \"attempt\": \"not a number\"}");
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters(fleet).isEmpty());
+      deadLettered = String.join("\n", deadLetters(fleet));
+    } finally {
+      fleet.start(Service.ORCHESTRATOR);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters(fleet).isEmpty());
 
     // wrong credentials and a graph that tries to carry a key: refused, nothing echoed
     keepStatus(
@@ -162,7 +172,7 @@ class RedactionIT {
     }
     answers.forEach((what, body) -> sources.put("answer: " + what, body));
     sources.put("state database", dump(fleet));
-    sources.put("dead-lettered messages", String.join("\n", deadLetters(fleet)));
+    sources.put("dead-lettered messages", deadLettered);
     sources.put("Redis (events, hot state)", fleet.redisDump());
 
     List<String> leaks = leaks(canaries, sources);
