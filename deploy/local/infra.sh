@@ -70,6 +70,10 @@ CONF
 NODENAME=rabbit@localhost
 NODE_IP_ADDRESS=127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
+# The default soft limit of 1024 open files is too few: every quorum queue keeps files open, and
+# once RabbitMQ's file-handle cache counts the limit as reached it stops accepting AMQP connections
+# (each waits for a socket handle) without any error. This file is sourced by the start script.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CONF
   as_root rabbitmq-plugins enable --offline rabbitmq_management rabbitmq_prometheus >/dev/null
   log "starting RabbitMQ"
@@ -96,6 +100,10 @@ start_postgres() {
   if pg_lsclusters -h | awk -v v="$PG_VERSION" '$1==v && $2=="main" {print $4}' | grep -q online; then
     log "PostgreSQL already running"
   else
+    # Room for several fleets at once (each service keeps a pool; a fleet with two orchestrator
+    # replicas holds about 40 connections); the packaged default of 100 runs out.
+    as_root mkdir -p "/etc/postgresql/$PG_VERSION/main/conf.d"
+    echo "max_connections = 300" | as_root tee "/etc/postgresql/$PG_VERSION/main/conf.d/logic-graph.conf" >/dev/null
     log "starting PostgreSQL"
     as_root pg_ctlcluster "$PG_VERSION" main start
     touch "$STATE_DIR/started-postgres"
