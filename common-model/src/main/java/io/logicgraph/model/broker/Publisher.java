@@ -122,7 +122,7 @@ public final class Publisher implements AutoCloseable {
       broker.wake();
       throw new IOException(broker.problem());
     }
-    current = new ConfirmChannel(connection.createChannel());
+    current = new ConfirmChannel(connection.createChannel(), broker::topologyLost);
     return current;
   }
 
@@ -137,9 +137,11 @@ public final class Publisher implements AutoCloseable {
     private final ConcurrentNavigableMap<Long, CompletableFuture<Void>> outstanding =
         new ConcurrentSkipListMap<>();
     private final Map<Long, String> returned = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Runnable onUnroutable;
 
-    ConfirmChannel(Channel channel) throws IOException {
+    ConfirmChannel(Channel channel, Runnable onUnroutable) throws IOException {
       this.channel = channel;
+      this.onUnroutable = onUnroutable;
       channel.confirmSelect();
       channel.addConfirmListener(
           (tag, multiple) -> settle(tag, multiple, null),
@@ -166,6 +168,9 @@ public final class Publisher implements AutoCloseable {
     }
 
     private void returned(Return ret) {
+      // A queue the fleet declares is missing (deleted, or a broker that lost its data): declare
+      // the topology again, so that the publisher's retry finds it.
+      onUnroutable.run();
       Map<String, Object> headers = ret.getProperties().getHeaders();
       Object seq = headers == null ? null : headers.get(SEQUENCE_HEADER);
       if (seq instanceof Number number) {

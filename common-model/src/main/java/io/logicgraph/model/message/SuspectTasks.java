@@ -4,11 +4,13 @@ import java.util.UUID;
 
 /**
  * Marks of tasks suspected of crashing their worker. A task the broker delivers again (its previous
- * holder died or gave it back) is run by its worker alone, with a Redis key set before it starts
- * and deleted once its result is confirmed. A key still present when the broker dead-letters the
- * task means the worker died while running it alone: a poison task. A dead-lettered task without
- * one was only delivered alongside a poison task, or again and again to dying workers, and is
- * re-dispatched rather than failed.
+ * holder died or gave it back) is run by its worker alone, after incrementing a Redis counter; the
+ * counter is deleted once its result is confirmed. The counter therefore says how many workers died
+ * while running the task alone. At {@code worker.poison-crashes} the next worker dead-letters the
+ * task instead of running it. A mark still present when a task reaches its dead-letter queue means
+ * a worker died while running it alone: a poison task, failed with E011. A dead-lettered task
+ * without one was only delivered alongside a poison task, or again and again to dying workers, and
+ * is re-dispatched rather than failed.
  */
 public final class SuspectTasks {
   /** Lifetime of a mark: far longer than any delivery cycle of one task. */

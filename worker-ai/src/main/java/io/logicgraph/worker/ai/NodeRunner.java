@@ -10,6 +10,8 @@ import io.logicgraph.model.graph.NodeDefinition;
 import io.logicgraph.model.graph.NodeType;
 import io.logicgraph.model.graph.WorkerKind;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.model.worker.PoolRunner;
+import io.logicgraph.model.worker.WorkerConfig;
 import io.logicgraph.worker.ai.provider.ChatRequest;
 import io.logicgraph.worker.ai.provider.Completion;
 import io.logicgraph.worker.ai.provider.LlmProvider;
@@ -33,7 +35,7 @@ import org.jboss.logging.Logger;
  */
 @Startup // providers built and their configuration logged at start, not on the first task
 @ApplicationScoped
-public class NodeRunner {
+public class NodeRunner implements PoolRunner {
   /** Time kept after the provider call for publishing the result before the deadline. */
   private static final Duration DEADLINE_MARGIN = Duration.ofMillis(200);
 
@@ -77,6 +79,12 @@ public class NodeRunner {
     this.metrics = metrics;
   }
 
+  @Override
+  public WorkerKind kind() {
+    return WorkerKind.AI;
+  }
+
+  @Override
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
     NodeDefinition node = task.node();
     LlmProvider provider = provider(task.nodeId(), node.nodeType(), node.text("provider"));

@@ -2,6 +2,7 @@ package io.logicgraph.worker.db;
 
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
+import io.logicgraph.model.worker.WorkerConfig;
 import io.logicgraph.worker.db.mongo.MongoDatasource;
 import io.logicgraph.worker.db.redis.RedisDatasource;
 import io.logicgraph.worker.db.sql.MySqlDatasource;

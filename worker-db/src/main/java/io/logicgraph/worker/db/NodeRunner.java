@@ -6,6 +6,7 @@ import io.logicgraph.model.error.LogicGraphException;
 import io.logicgraph.model.graph.NodeType;
 import io.logicgraph.model.graph.WorkerKind;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.model.worker.PoolRunner;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.util.Map;
  * output (the top-level context keys the node writes). Database clients are non-blocking.
  */
 @ApplicationScoped
-public class NodeRunner {
+public class NodeRunner implements PoolRunner {
   /** The datasource kind each specific node type needs; DBNode takes any kind. */
   private static final Map<NodeType, String> KIND =
       Map.of(
@@ -31,6 +32,12 @@ public class NodeRunner {
     this.datasources = datasources;
   }
 
+  @Override
+  public WorkerKind kind() {
+    return WorkerKind.DB;
+  }
+
+  @Override
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
     NodeType type = task.node().nodeType();
     if (type == null || type.worker() != WorkerKind.DB) {

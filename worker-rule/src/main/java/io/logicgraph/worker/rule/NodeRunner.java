@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
 import io.logicgraph.model.graph.NodeType;
+import io.logicgraph.model.graph.WorkerKind;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.model.worker.PoolRunner;
 import io.logicgraph.worker.rule.grl.GrlNodeEvaluator;
 import io.logicgraph.worker.rule.grl.RuleSetCache;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +20,7 @@ import java.util.concurrent.Callable;
  * keys the node writes). Evaluation is CPU work, so it leaves the event loop for a worker thread.
  */
 @ApplicationScoped
-public class NodeRunner {
+public class NodeRunner implements PoolRunner {
   private final RuleNodeEvaluator rules;
   private final GrlNodeEvaluator grl;
   private final Vertx vertx;
@@ -30,6 +32,12 @@ public class NodeRunner {
         new GrlNodeEvaluator(new RuleSetCache(config.ruleSetCacheSize()), config.grlMaxCycles());
   }
 
+  @Override
+  public WorkerKind kind() {
+    return WorkerKind.RULE;
+  }
+
+  @Override
   public Uni<ObjectNode> run(NodeTask task, Instant deadline) {
     NodeType type = task.node().nodeType();
     if (type == NodeType.RULE) {

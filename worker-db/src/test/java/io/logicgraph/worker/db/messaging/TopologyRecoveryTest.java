@@ -16,8 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A broker that lost its queues (restarted without data) gets results.aggregation declared again:
- * the worker notices its topology connection closing and declares once more before new results.
+ * A broker that lost results.aggregation gets it declared again: after its connections were closed
+ * (a broker restarted without its data) the worker declares on reconnect; with the connections
+ * intact, the first result is unroutable, the worker hands the task back and declares again, and
+ * the redelivered task's result arrives.
  */
 @QuarkusTest
 @QuarkusTestResource(DbTestResource.class)
@@ -26,7 +28,8 @@ class TopologyRecoveryTest {
   void resultsQueueIsDeclaredAgainAfterTheConnectionIsLost() throws Exception {
     try (TestBroker broker = new TestBroker()) {
       broker.deleteQueue(Queues.RESULTS_AGGREGATION);
-      assertThat(broker.closeConnections("worker-db topology")).isEqualTo(1);
+      assertThat(broker.closeConnections("worker-db consume")).isEqualTo(1);
+      assertThat(broker.closeConnections("worker-db publish")).isEqualTo(1);
 
       await()
           .atMost(Duration.ofSeconds(20))
@@ -41,6 +44,29 @@ class TopologyRecoveryTest {
       await().atMost(Duration.ofSeconds(15)).until(() -> broker.result(task.executionId()) != null);
       NodeResult result = broker.result(task.executionId());
       assertThat(result.outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aResultThatFindsNoQueueMakesTheWorkerDeclareAgain() throws Exception {
+    try (TestBroker broker = new TestBroker()) {
+      broker.deleteQueue(Queues.RESULTS_AGGREGATION);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !broker.queue(Queues.RESULTS_AGGREGATION).has("arguments"));
+
+      ObjectNode config =
+          Json.MAPPER.createObjectNode().put("database", "test_db").put("query", "SELECT 2 AS two");
+      NodeTask task =
+          TaskFlowTest.task(
+              "unroutable", NodeType.POSTGRES, config, Json.MAPPER.createObjectNode());
+      broker.publishTask(task);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> broker.queue(Queues.RESULTS_AGGREGATION).has("arguments"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> broker.result(task.executionId()) != null);
+      assertThat(broker.result(task.executionId()).outcome()).isEqualTo(NodeOutcome.SUCCEEDED);
     }
   }
 }

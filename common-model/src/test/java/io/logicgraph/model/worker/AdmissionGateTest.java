@@ -1,8 +1,7 @@
-package io.logicgraph.worker.db.messaging;
+package io.logicgraph.model.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
 import org.junit.jupiter.api.Test;
 
@@ -50,16 +49,7 @@ class AdmissionGateTest {
 
   @Test
   void prefetchDefaultsToTwiceTheConcurrency() {
-    assertThat(prefetch("worker.concurrency", "12")).isEqualTo("24");
-    assertThat(prefetch("worker.prefetch", "5")).isEqualTo("5");
-    assertThat(prefetch("unrelated", "1")).isEqualTo("32");
-  }
-
-  private static String prefetch(String key, String value) {
-    return new SmallRyeConfigBuilder()
-        .withInterceptors(new PrefetchConfigInterceptor())
-        .withDefaultValue(key, value)
-        .build()
-        .getRawValue(PrefetchConfigInterceptor.PREFETCH_KEY);
+    assertThat(WorkerConfig.prefetchFor(java.util.Optional.empty(), 12)).isEqualTo(24);
+    assertThat(WorkerConfig.prefetchFor(java.util.Optional.of(5), 12)).isEqualTo(5);
   }
 }

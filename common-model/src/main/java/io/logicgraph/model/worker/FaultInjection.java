@@ -1,4 +1,4 @@
-package io.logicgraph.worker.rule.messaging;
+package io.logicgraph.model.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logicgraph.model.message.NodeTask;

@@ -1,4 +1,4 @@
-package io.logicgraph.worker.ai.messaging;
+package io.logicgraph.model.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logicgraph.model.message.ExecutionEventType;

@@ -1,4 +1,4 @@
-package io.logicgraph.worker.db;
+package io.logicgraph.model.worker;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,14 +11,18 @@ import java.util.function.Supplier;
 /** The worker metrics every pool exports (same names and labels in all three workers). */
 @ApplicationScoped
 public class WorkerMetrics {
-  /** The {@code worker_type} label of this pool. */
-  public static final String WORKER_TYPE = "db";
-
   private final MeterRegistry registry;
+  private final String workerType;
   private volatile long lastFinishedNanos = System.nanoTime();
 
-  public WorkerMetrics(MeterRegistry registry) {
+  public WorkerMetrics(MeterRegistry registry, PoolRunner runner) {
     this.registry = registry;
+    this.workerType = runner.kind().label();
+  }
+
+  /** The {@code worker_type} label of this pool ({@code db}, {@code ai}, {@code rule}). */
+  public String workerType() {
+    return workerType;
   }
 
   /**
@@ -28,7 +32,7 @@ public class WorkerMetrics {
   public void activeTasks(Supplier<Number> active) {
     Gauge.builder("worker.active.tasks", active)
         .description("Node attempts running now")
-        .tag("worker_type", WORKER_TYPE)
+        .tag("worker_type", workerType)
         .register(registry);
     Gauge.builder(
             "worker.idle.time",
@@ -38,19 +42,20 @@ public class WorkerMetrics {
                     : (System.nanoTime() - lastFinishedNanos) / 1_000_000_000.0)
         .description("Seconds since this worker last had a task to run (0 while busy)")
         .baseUnit("seconds")
-        .tag("worker_type", WORKER_TYPE)
+        .tag("worker_type", workerType)
         .register(registry);
   }
 
   /**
    * Counts a task message by what happened to it: {@code succeeded}, {@code failed} (a FAILED
-   * result was published), {@code rejected} (unreadable, dead-lettered) or {@code requeued} (the
-   * result could not be published).
+   * result was published), {@code rejected} (unreadable, dead-lettered), {@code poison}
+   * (dead-lettered because workers kept dying while running it) or {@code requeued} (the result
+   * could not be published).
    */
   public void taskProcessed(String status) {
     Counter.builder("worker.tasks.processed")
         .description("Task messages handled by this worker")
-        .tag("worker_type", WORKER_TYPE)
+        .tag("worker_type", workerType)
         .tag("status", status)
         .register(registry)
         .increment();

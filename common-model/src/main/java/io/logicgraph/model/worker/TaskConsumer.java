@@ -1,7 +1,10 @@
-package io.logicgraph.worker.ai.messaging;
+package io.logicgraph.model.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logicgraph.model.broker.Delivery;
+import io.logicgraph.model.broker.OutgoingMessage;
+import io.logicgraph.model.broker.Subscription;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.LogicGraphException;
 import io.logicgraph.model.error.NodeError;
@@ -9,112 +12,153 @@ import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeOutcome;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
-import io.logicgraph.worker.ai.NodeRunner;
-import io.logicgraph.worker.ai.WorkerConfig;
-import io.logicgraph.worker.ai.WorkerMetrics;
+import io.logicgraph.model.message.Queues;
+import io.logicgraph.model.message.Topology;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.rabbitmq.IncomingRabbitMQMetadata;
-import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Consumes NodeTask messages, runs at most {@code worker.concurrency} of them at once, publishes
- * each NodeResult and acknowledges the task only after the broker confirmed the result.
+ * Consumes the pool's NodeTask messages, runs at most {@code worker.concurrency} of them at once,
+ * publishes each NodeResult and acknowledges the task only after the broker confirmed the result.
  *
- * <p>Failure handling, deliberately: a message that cannot be read as a NodeTask is nacked and the
- * channel's {@code failure-strategy=reject} dead-letters it ({@code <queue>.dlq}); a node that
- * fails yields a FAILED result and the task is acked (retries are the orchestrator's); a result
- * that cannot be published is nacked with requeue so the broker redelivers the task (the queue's
- * delivery limit bounds the loop, the orchestrator drops duplicate results).
+ * <p>Failure handling, deliberately: a message that cannot be read as a NodeTask is rejected and
+ * dead-lettered ({@code <queue>.dlq}); a node that fails yields a FAILED result and the task is
+ * acked (retries are the orchestrator's); a result that cannot be published is handed back so the
+ * broker redelivers the task (the queue's delivery limit bounds the loop, the orchestrator drops
+ * duplicate results). A task delivered again runs alone and counted (see {@link SuspectMarks}); one
+ * that already took {@code worker.poison-crashes} workers down with it is dead-lettered unrun.
  */
 @Startup // created eagerly, so worker_active_tasks is exported before the first task
 @ApplicationScoped
 public class TaskConsumer {
   private static final Logger LOG = Logger.getLogger(TaskConsumer.class);
-  private static final Metadata REQUEUE = Metadata.of(new RabbitMQRejectMetadata(true));
 
-  private final NodeRunner runner;
-  private final ResultPublisher publisher;
-  private final BrokerTopology topology;
+  private final PoolRunner runner;
+  private final WorkerBroker broker;
   private final WorkerMetrics metrics;
   private final WorkerConfig config;
   private final Vertx vertx;
   private final AdmissionGate gate;
   private final ProgressEvents progress;
   private final SuspectMarks suspects;
+  private final FaultInjection faults;
   private final String workerId;
+  private volatile Subscription subscription;
 
   public TaskConsumer(
-      NodeRunner runner,
-      ResultPublisher publisher,
-      BrokerTopology topology,
+      PoolRunner runner,
+      WorkerBroker broker,
       WorkerMetrics metrics,
       WorkerConfig config,
       Vertx vertx,
       ProgressEvents progress,
-      SuspectMarks suspects) {
+      SuspectMarks suspects,
+      FaultInjection faults) {
+    if (config.poisonCrashes() < 1) {
+      throw new IllegalArgumentException(
+          "worker.poison-crashes must be at least 1, not " + config.poisonCrashes());
+    }
+    if (config.effectivePrefetch() < 1) {
+      throw new IllegalArgumentException(
+          "worker.prefetch must be at least 1, not " + config.effectivePrefetch());
+    }
     this.runner = runner;
-    this.publisher = publisher;
-    this.topology = topology;
+    this.broker = broker;
     this.metrics = metrics;
     this.config = config;
     this.vertx = vertx;
     this.progress = progress;
     this.suspects = suspects;
+    this.faults = faults;
     this.gate = new AdmissionGate(config.concurrency());
-    this.workerId = config.id().orElseGet(TaskConsumer::defaultWorkerId);
+    this.workerId = config.id().orElseGet(() -> defaultWorkerId(runner.kind().label()));
     metrics.activeTasks(gate::inUse);
   }
 
+  void onStart(@Observes StartupEvent event) {
+    subscription =
+        broker.broker().subscribe(runner.kind().queue(), config.effectivePrefetch(), this::admit);
+    LOG.infof(
+        "consuming %s: concurrency %d, prefetch %d",
+        runner.kind().queue(), config.concurrency(), config.effectivePrefetch());
+  }
+
+  /** Stops taking tasks, then lets running attempts finish for up to {@code shutdown-grace}. */
+  void onStop(@Observes ShutdownEvent event) {
+    Subscription current = subscription;
+    if (current == null) {
+      return;
+    }
+    current.cancel();
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    while (gate.inUse() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (gate.inUse() > 0) {
+      LOG.warnf(
+          "stopping with %d attempt(s) still running; the broker redelivers them", gate.inUse());
+    }
+  }
+
   /**
-   * Admits one task: the returned Uni completes when the task got a concurrency slot (so the
-   * connector hands over the next message), not when the task is done.
+   * Admits one delivered task: it waits for a concurrency slot (the broker's prefetch bounds how
+   * many wait), then runs.
    */
-  @Incoming(Channels.TASKS)
-  public Uni<Void> consume(Message<JsonObject> message) {
+  void admit(Delivery delivery) {
     NodeTask task;
     try {
-      task = parse(((Message<?>) message).getPayload());
+      task = parse(delivery.body());
     } catch (IOException | RuntimeException e) {
       LOG.errorf("unreadable task message dead-lettered: %s", e.getMessage());
       metrics.taskProcessed("rejected");
-      return Uni.createFrom().completionStage(message.nack(e));
+      delivery.reject();
+      return;
     }
-    // A task delivered again lost its previous holder (a crash) or was given back: it runs alone,
-    // marked, so a task that crashes its worker every time is told apart from its neighbours when
-    // the broker dead-letters it (see SuspectTasks).
-    boolean suspect =
-        message
-            .getMetadata(IncomingRabbitMQMetadata.class)
-            .map(IncomingRabbitMQMetadata::isRedeliver)
-            .orElse(false);
-    if (suspect) {
-      return topology
-          .declared()
-          .chain(gate::acquireExclusive)
-          .invoke(() -> start(task, message, true));
+    if (!delivery.redelivered()) {
+      gate.acquire().subscribe().with(ignored -> start(task, delivery, false));
+      return;
     }
-    return topology.declared().chain(gate::acquire).invoke(() -> start(task, message, false));
+    // Delivered again: its last holder died or gave it back. It runs alone and counted, so a task
+    // that crashes its worker every time is told apart from its neighbours (see SuspectTasks).
+    suspects
+        .crashes(task)
+        .subscribe()
+        .with(
+            crashes -> {
+              if (crashes >= config.poisonCrashes()) {
+                putMdc(task);
+                LOG.errorf(
+                    "%d worker(s) died running this task alone: dead-lettered as a poison task",
+                    crashes);
+                metrics.taskProcessed("poison");
+                delivery.reject();
+                MDC.clear();
+                return;
+              }
+              gate.acquireExclusive().subscribe().with(ignored -> start(task, delivery, true));
+            });
   }
 
-  private void start(NodeTask task, Message<JsonObject> message, boolean suspect) {
+  private void start(NodeTask task, Delivery delivery, boolean suspect) {
     Context taskContext = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
     Executor onTaskContext = command -> taskContext.runOnContext(ignored -> command.run());
     taskContext.runOnContext(
@@ -124,12 +168,13 @@ public class TaskConsumer {
             LOG.warn(
                 "task delivered again (its last holder died or gave it back): running it alone");
           }
-          Uni<Void> marked = suspect ? suspects.mark(task, workerId) : Uni.createFrom().voidItem();
+          Uni<Void> marked = suspect ? suspects.mark(task) : Uni.createFrom().voidItem();
           Instant startedAt = Instant.now();
           Uni<Void> started = progress.nodeStarted(task, workerId, startedAt);
           marked
               .chain(
                   () -> {
+                    faults.apply(task);
                     return attempt(task, startedAt);
                   })
               .emitOn(onTaskContext)
@@ -137,22 +182,46 @@ public class TaskConsumer {
               .onFailure()
               .recoverWithItem(failure -> failed(task, failure, startedAt))
               .invoke(result -> record(task, result, startedAt))
-              .call(result -> started.chain(() -> publisher.publish(result)))
+              .call(result -> started.chain(() -> publish(result)))
               .emitOn(onTaskContext)
               .subscribe()
               .with(
                   result -> {
                     metrics.taskProcessed(result.outcome().wire());
-                    message.ack();
+                    delivery.ack();
                     finish(task, suspect);
                   },
                   failure -> {
                     LOG.errorf("result not published (%s); task requeued", failure.getMessage());
                     metrics.taskProcessed("requeued");
-                    message.nack(failure, REQUEUE);
+                    delivery.requeue();
                     finish(task, suspect);
                   });
         });
+  }
+
+  /** Publishes the result; completes once the broker confirmed it. */
+  private Uni<Void> publish(NodeResult result) {
+    byte[] body;
+    try {
+      body = Json.MAPPER.writeValueAsBytes(result);
+    } catch (JsonProcessingException e) {
+      return Uni.createFrom().failure(e);
+    }
+    OutgoingMessage message =
+        OutgoingMessage.persistentJson(
+            Topology.EXCHANGE,
+            Queues.RESULTS_AGGREGATION,
+            result.executionId() + "/" + result.nodeId() + "/" + result.attempt(),
+            body);
+    return Uni.createFrom()
+        .completionStage(() -> broker.publisher().publish(message))
+        .ifNoItem()
+        .after(config.publishTimeout())
+        .failWith(
+            () ->
+                new IllegalStateException(
+                    "no publisher confirm within " + config.publishTimeout().toMillis() + " ms"));
   }
 
   /** Frees the task's slot; a suspect task that ended without crashing loses its mark. */
@@ -266,29 +335,19 @@ public class TaskConsumer {
     MDC.put("attempt", String.valueOf(task.attempt()));
   }
 
-  /** Reads a task whatever form the connector delivered it in (JSON object, bytes, text). */
-  static NodeTask parse(Object payload) throws IOException {
-    byte[] bytes;
-    if (payload instanceof JsonObject json) {
-      bytes = json.toBuffer().getBytes();
-    } else if (payload instanceof Buffer buffer) {
-      bytes = buffer.getBytes();
-    } else if (payload instanceof byte[] raw) {
-      bytes = raw;
-    } else if (payload instanceof String text) {
-      bytes = text.getBytes(StandardCharsets.UTF_8);
-    } else {
-      throw new IllegalArgumentException(
-          "payload is not a JSON object but " + (payload == null ? "empty" : "another type"));
-    }
+  /** Reads a task message. */
+  static NodeTask parse(byte[] bytes) throws IOException {
     NodeTask task = Json.MAPPER.readValue(bytes, NodeTask.class);
-    if (task.executionId() == null || task.nodeId() == null || task.node() == null) {
+    if (task == null
+        || task.executionId() == null
+        || task.nodeId() == null
+        || task.node() == null) {
       throw new IllegalArgumentException("task lacks execution_id, node_id or node");
     }
     return task;
   }
 
-  private static String defaultWorkerId() {
+  private static String defaultWorkerId(String pool) {
     String host = System.getenv("HOSTNAME");
     if (host == null || host.isBlank()) {
       try {
@@ -297,6 +356,6 @@ public class TaskConsumer {
         host = "unknown-host";
       }
     }
-    return "worker-" + WorkerMetrics.WORKER_TYPE + "@" + host + ":" + ProcessHandle.current().pid();
+    return "worker-" + pool + "@" + host + ":" + ProcessHandle.current().pid();
   }
 }

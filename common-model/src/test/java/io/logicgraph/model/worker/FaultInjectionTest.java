@@ -1,4 +1,4 @@
-package io.logicgraph.worker.rule.messaging;
+package io.logicgraph.model.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

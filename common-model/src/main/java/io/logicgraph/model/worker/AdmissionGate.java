@@ -1,4 +1,4 @@
-package io.logicgraph.worker.ai.messaging;
+package io.logicgraph.model.worker;
 
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayDeque;

@@ -1,4 +1,4 @@
-package io.logicgraph.worker.rule;
+package io.logicgraph.model.worker;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -8,10 +8,8 @@ import java.util.Optional;
 /** Settings shared by every worker pool (same keys in worker-db, worker-ai and worker-rule). */
 @ConfigMapping(prefix = "worker")
 public interface WorkerConfig {
-  String DEFAULT_CONCURRENCY = "8";
-
   /** Node attempts run at the same time by this process. */
-  @WithDefault(DEFAULT_CONCURRENCY)
+  @WithDefault("8")
   int concurrency();
 
   /** Unacknowledged tasks the broker may push to this process; default 2 × concurrency. */
@@ -29,6 +27,28 @@ public interface WorkerConfig {
   @WithDefault("30s")
   Duration defaultTimeout();
 
-  /** Identity written into results; default {@code worker-rule@<host>:<pid>}. */
+  /**
+   * A task that was running alone when its worker died this many times is a poison task: the next
+   * worker to receive it dead-letters it instead of running it (the orchestrator then fails its
+   * node with E011). Must be at least 1.
+   */
+  @WithDefault("2")
+  int poisonCrashes();
+
+  /** On shutdown, how long running attempts may take to finish before the process stops. */
+  @WithDefault("10s")
+  Duration shutdownGrace();
+
+  /** Identity written into results; default {@code worker-<pool>@<host>:<pid>}. */
   Optional<String> id();
+
+  /** The prefetch in effect. */
+  default int effectivePrefetch() {
+    return prefetchFor(prefetch(), concurrency());
+  }
+
+  /** An explicit prefetch, else twice the concurrency (so raising one never starves the other). */
+  static int prefetchFor(Optional<Integer> prefetch, int concurrency) {
+    return prefetch.orElse(2 * concurrency);
+  }
 }

@@ -1,0 +1,27 @@
+package io.logicgraph.model.worker;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready while the broker is connected, the topology declared and the task queue consumed. */
+@Readiness
+@ApplicationScoped
+public class BrokerReadinessCheck implements HealthCheck {
+  private final WorkerBroker broker;
+
+  public BrokerReadinessCheck(WorkerBroker broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    boolean ready = broker.broker().isReady();
+    var response = HealthCheckResponse.named("broker").status(ready);
+    if (!ready) {
+      response.withData("problem", broker.broker().problem());
+    }
+    return response.build();
+  }
+}
