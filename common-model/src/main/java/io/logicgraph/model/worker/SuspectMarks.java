@@ -20,7 +20,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SuspectMarks {
   private static final Logger LOG = Logger.getLogger(SuspectMarks.class);
-  private static final Duration BOUND = Duration.ofSeconds(1);
+
+  /**
+   * Bound of one Redis call. Generous: the first call of a worker that just restarted also opens
+   * the connection, and a count read as 0 too early would let a poison task crash one more worker.
+   */
+  private static final Duration BOUND = Duration.ofSeconds(5);
 
   private final Redis redis;
 

@@ -16,18 +16,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A poison task (spec 04, "Broker discipline" and item 7): with worker-rule's fault hook on ({@code
  * LGF_FAULT_INJECTION=true}), one execution's task halts the worker's JVM every time it is
- * delivered. A watchdog restarts the worker after each crash, the broker redelivers the task until
- * the queue's delivery limit dead-letters it, and the orchestrator's dead-letter consumer fails the
- * node with E011, naming the reason. The workload running at the same time completes.
+ * delivered. A watchdog restarts the worker after each crash. The broker redelivers the task; the
+ * restarted worker runs it alone and counted, and once it took two workers down that way the next
+ * worker dead-letters it unrun; the orchestrator's dead-letter consumer fails the node with E011,
+ * naming the reason. The workload running at the same time completes.
  */
 @ExtendWith(FleetExtension.class)
 @EnabledIfSystemProperty(
     named = "faults.poison",
     matches = "true",
     disabledReason =
-        "KNOWN FAILURE, see docs/reliability.md: when the restarted worker crashes again at once,"
-            + " the tasks delivered with the poison task are dead-lettered unmarked and their"
-            + " nodes end E005; run with -Dfaults.poison=true")
+        "KNOWN FAILURE on a loaded machine, see docs/reliability.md: when worker restarts are slow"
+            + " the poison task's attempt expires before it is dead-lettered, is dispatched again as"
+            + " a new attempt and the node ends E005; run with -Dfaults.poison=true")
 class PoisonTaskFaultIT {
   static final Duration RECOVERY_BOUND = Duration.ofSeconds(180);
   private static final Map<String, String> FAULTS_ON = Map.of("LGF_FAULT_INJECTION", "true");
@@ -78,11 +79,13 @@ class PoisonTaskFaultIT {
       assertThat(boom.at("/error/message").asText())
           .contains("poison task")
           .contains("dead-lettered")
-          .contains("delivery_limit");
+          // The worker refuses it after worker.poison-crashes alone-run crashes (rejected); without
+          // Redis the queue's delivery limit would catch it (delivery_limit).
+          .containsAnyOf("(rejected)", "(delivery_limit)");
       assertThat(boom.path("attempts").asInt()).as("one attempt, never retried").isEqualTo(1);
       assertThat(crashes.get())
-          .as("the task crashed its worker each delivery")
-          .isGreaterThanOrEqualTo(5);
+          .as("one crash with its neighbours, then worker.poison-crashes (2) running it alone")
+          .isGreaterThanOrEqualTo(3);
       List<Map<String, Object>> attempts = client.attempts(poisonId, "boom");
       assertThat(attempts).extracting(a -> a.get("outcome")).containsExactly("failed");
 

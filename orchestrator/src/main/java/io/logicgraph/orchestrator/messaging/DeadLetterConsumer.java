@@ -281,8 +281,8 @@ public class DeadLetterConsumer {
           NodeError.permanent(
               ErrorCode.E011,
               task.nodeId(),
-              "poison task: its worker died while running it, on every delivery, until the broker"
-                  + " dead-lettered it ("
+              "poison task: workers died while running it alone, delivery after delivery, until it"
+                  + " was dead-lettered ("
                   + reason
                   + ")",
               "see the worker logs for execution "
