@@ -357,6 +357,34 @@ public class Advancer {
     if (resultType.worker().isPool()) {
       queueMetrics.consumed(resultType.worker().queue());
     }
+    if (isPoisonVerdict(result) && row.status().isInFlight() && row.attempt() > result.attempt()) {
+      // The task of an earlier attempt crashed workers until it was dead-lettered, but that
+      // attempt had already expired and the node was dispatched again: the same node with the same
+      // inputs, which would crash workers all over again. The verdict fails the current attempt.
+      Log.warnf(
+          "poison verdict on attempt %d of node %s applies to its current attempt %d (same task)",
+          result.attempt(), result.nodeId(), row.attempt());
+      return applyToRow(
+          tx,
+          step,
+          row,
+          new NodeResult(
+              result.schemaVersion(),
+              result.executionId(),
+              result.nodeId(),
+              row.attempt(),
+              result.outcome(),
+              result.output(),
+              result.error(),
+              result.startedAt(),
+              result.completedAt(),
+              result.workerId()));
+    }
+    return applyToRow(tx, step, row, result);
+  }
+
+  private Uni<Void> applyToRow(SqlConnection tx, Step step, NodeRow row, NodeResult result) {
+    UUID id = step.execution.id();
     if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
       if (row.attempt() == result.attempt()) {
         // A duplicate of the applied result. What it queued may not have reached the broker if the
@@ -456,6 +484,14 @@ public class Advancer {
           step.update(row, NodeStatus.FAILED, output, error);
           step.nodeEvent(ExecutionEventType.NODE_FAILED, row, NodeStatus.FAILED, error);
         });
+  }
+
+  /** A dead-lettered task that crashed its workers (see DeadLetterConsumer): E011, permanent. */
+  private static boolean isPoisonVerdict(NodeResult result) {
+    return result.outcome() == NodeOutcome.FAILED
+        && result.error() != null
+        && result.error().code() == ErrorCode.E011
+        && !result.error().retryable();
   }
 
   private int allowedAttempts(NodeDefinition node, NodeError error) {

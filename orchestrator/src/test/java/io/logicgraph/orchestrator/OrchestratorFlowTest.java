@@ -201,6 +201,38 @@ class OrchestratorFlowTest {
   }
 
   @Test
+  void aPoisonVerdictOnAnExpiredAttemptFailsTheAttemptDispatchedAfterIt() throws Exception {
+    // The worker pool "dies" on every task of node slow: attempt 1 expires, attempt 2 is
+    // dispatched, and only then does attempt 1's task reach the DLQ as a poison task.
+    workers = new WorkerStandIn(task -> null);
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              slow: {node_type: RuleNode, timeout_ms: 400}
+            """);
+    UUID execution = execute(graph, JSON.objectNode(), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workers.tasksFor("slow") >= 2);
+    var first =
+        workers.tasks.stream()
+            .filter(t -> t.nodeId().equals("slow") && t.attempt() == 1)
+            .findFirst()
+            .get();
+    redis.value(String.class).setex(SuspectTasks.key(execution, "slow", 1), 60, "2");
+
+    deadLetter(Queues.RULE_TASKS, Json.MAPPER.writeValueAsBytes(first));
+    Map<String, Object> row = awaitTerminal(execution);
+
+    assertThat(row.get("status")).isEqualTo("failed");
+    assertThat((String) row.get("error")).contains("E011").contains("poison task");
+    Map<Integer, String> outcomes = attemptOutcomes(execution, "slow");
+    assertThat(outcomes).containsEntry(1, "timed_out");
+    int last = outcomes.keySet().stream().max(Integer::compare).get();
+    assertThat(last).as("no attempt after the verdict").isGreaterThanOrEqualTo(2);
+    assertThat(outcomes).containsEntry(last, "failed");
+  }
+
+  @Test
   void aResultTheBrokerDeadLetteredIsAppliedOnce() throws Exception {
     List<NodeResult> held = new java.util.concurrent.CopyOnWriteArrayList<>();
     workers =
