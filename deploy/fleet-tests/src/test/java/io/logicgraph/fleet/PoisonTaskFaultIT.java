@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -22,13 +21,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * naming the reason. The workload running at the same time completes.
  */
 @ExtendWith(FleetExtension.class)
-@EnabledIfSystemProperty(
-    named = "faults.poison",
-    matches = "true",
-    disabledReason =
-        "KNOWN FAILURE on a loaded machine, see docs/reliability.md: when worker restarts are slow"
-            + " the poison task's attempt expires before it is dead-lettered, is dispatched again as"
-            + " a new attempt and the node ends E005; run with -Dfaults.poison=true")
 class PoisonTaskFaultIT {
   static final Duration RECOVERY_BOUND = Duration.ofSeconds(180);
   private static final Map<String, String> FAULTS_ON = Map.of("LGF_FAULT_INJECTION", "true");
