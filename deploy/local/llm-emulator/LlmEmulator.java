@@ -99,6 +99,10 @@ public final class LlmEmulator {
   }
 
   public static void main(String[] args) throws IOException {
+    // The JDK server leaves Nagle's algorithm on: on a kept-alive connection a response written in
+    // two segments then waits for the client's delayed ACK, about 40 ms per request, which no real
+    // provider adds. Read once when the server classes load, so it is set before anything else.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     int port = 8090;
     String host = "127.0.0.1";
     String apiKey = System.getenv("EMULATOR_API_KEY");
