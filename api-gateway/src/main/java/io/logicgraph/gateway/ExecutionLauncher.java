@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -28,6 +29,7 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class ExecutionLauncher {
   private static final Logger LOG = Logger.getLogger(ExecutionLauncher.class);
+  private static final Duration CHANNEL_POLL = Duration.ofMillis(20);
 
   private final ExecutionStore executions;
   private final ExecutionRequestPublisher publisher;
@@ -61,13 +63,6 @@ public class ExecutionLauncher {
    * with the same idempotency key started. Resumes on the caller's Vert.x context.
    */
   public Uni<Started> launch(String tenant, UUID graphId, ObjectNode input, String idempotencyKey) {
-    if (!topology.ready() || !publisher.connected()) {
-      // refuse before storing: a client retry is better than a request the broker cannot take
-      io.quarkus.logging.Log.warnf(
-          "execution refused, broker not usable: topology %s, outgoing channel %s",
-          topology.state(), publisher.connected() ? "connected" : "not connected");
-      return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
-    }
     Executor onContext = Database.currentContextExecutor();
     StartRequest request =
         new StartRequest(
@@ -77,6 +72,37 @@ public class ExecutionLauncher {
             idempotencyKey,
             settings.timeout(),
             settings.idempotencyRetention());
+    return brokerUsable(System.nanoTime() + settings.publishTimeout().toNanos(), onContext)
+        .chain(() -> store(request, tenant, onContext));
+  }
+
+  /**
+   * Refuses before storing when the broker cannot take the request: a client retry is better than a
+   * request the broker cannot take. While the gateway's own broker connection is up but the
+   * outgoing channel is still connecting (a fresh gateway opens it with its first request, and
+   * every request arriving meanwhile sees it "not connected"), waits for it up to the publish
+   * timeout.
+   */
+  private Uni<Void> brokerUsable(long deadline, Executor onContext) {
+    if (topology.ready() && publisher.connected()) {
+      return Uni.createFrom().voidItem();
+    }
+    if (!topology.ready() || System.nanoTime() - deadline >= 0) {
+      io.quarkus.logging.Log.warnf(
+          "execution refused, broker not usable: topology %s, outgoing channel %s",
+          topology.state(), publisher.connected() ? "connected" : "not connected");
+      return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
+    }
+    return Uni.createFrom()
+        .voidItem()
+        .onItem()
+        .delayIt()
+        .by(CHANNEL_POLL)
+        .emitOn(onContext)
+        .chain(() -> brokerUsable(deadline, onContext));
+  }
+
+  private Uni<Started> store(StartRequest request, String tenant, Executor onContext) {
     return executions
         .start(request)
         .chain(

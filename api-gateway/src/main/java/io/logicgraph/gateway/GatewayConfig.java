@@ -172,7 +172,11 @@ public interface GatewayConfig {
 
   /** PostgreSQL access. */
   interface DatabaseSettings {
-    /** Upper bound of one database round trip of a request before it answers 503. */
+    /**
+     * Longest one SQL statement may run (or wait for a lock) before PostgreSQL cancels it and the
+     * request answers 503 ({@code statement_timeout} of every pooled connection). A request whose
+     * database work got no answer at all for twice this plus the acquire timeout answers 503 too.
+     */
     @WithDefault("PT5S")
     Duration operationTimeout();
 

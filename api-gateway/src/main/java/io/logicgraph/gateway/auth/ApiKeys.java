@@ -4,6 +4,8 @@ import io.logicgraph.gateway.GatewayConfig;
 import io.logicgraph.gateway.GatewayProblem;
 import io.logicgraph.gateway.store.Database;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,6 +24,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +70,8 @@ public class ApiKeys {
   private final int maxEntries;
   private final Duration timeout;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Owner>> lookups =
+      new ConcurrentHashMap<>();
 
   public ApiKeys(Pool pool, GatewayConfig config) {
     this.pool = pool;
@@ -99,21 +104,39 @@ public class ApiKeys {
     if (cached != null && now - cached.expiresAt() < 0) {
       return Uni.createFrom().item(cached.owner());
     }
-    return guarded(
-            pool.preparedQuery(
-                    "UPDATE api_keys SET last_used_at = now()"
-                        + " WHERE key_hash = $1 AND revoked_at IS NULL"
-                        + " RETURNING id, tenant_id")
-                .execute(Tuple.of(Buffer.buffer(hash))))
-        .map(
-            rows -> {
-              Owner owner = null;
-              for (Row row : rows) {
-                owner = new Owner(row.getString("id"), row.getString("tenant_id"));
-              }
-              remember(cacheKey, owner);
-              return owner;
-            });
+    // one lookup per key at a time: a burst of requests with a key not cached yet (a fresh
+    // process) waits for the first one's answer instead of each updating the same row in turn
+    CompletableFuture<Owner> lookup = new CompletableFuture<>();
+    CompletableFuture<Owner> running = lookups.putIfAbsent(cacheKey, lookup);
+    if (running == null) {
+      running = lookup;
+      guarded(
+              pool.preparedQuery(
+                      "UPDATE api_keys SET last_used_at = now()"
+                          + " WHERE key_hash = $1 AND revoked_at IS NULL"
+                          + " RETURNING id, tenant_id")
+                  .execute(Tuple.of(Buffer.buffer(hash))))
+          .subscribe()
+          .with(
+              rows -> {
+                Owner owner = null;
+                for (Row row : rows) {
+                  owner = new Owner(row.getString("id"), row.getString("tenant_id"));
+                }
+                remember(cacheKey, owner);
+                lookups.remove(cacheKey, lookup);
+                lookup.complete(owner);
+              },
+              failure -> {
+                lookups.remove(cacheKey, lookup);
+                lookup.completeExceptionally(failure);
+              });
+    }
+    // the answer arrives on the context of the request that looked up: each waiting request goes
+    // on on its own context (its database session is bound to it)
+    Uni<Owner> answer = Uni.createFrom().completionStage(running.copy());
+    Context context = Vertx.currentContext();
+    return context == null ? answer : answer.emitOn(task -> context.runOnContext(v -> task.run()));
   }
 
   /** Makes a key for the tenant; its plaintext is in the answer and nowhere else. */

@@ -25,7 +25,7 @@ public record ExecutionResults(
     Map<String, NodeExecutionEntity> rows = new HashMap<>();
     snapshot.nodes().forEach(row -> rows.put(row.nodeId, row));
     Map<String, JsonNode> outputs = new LinkedHashMap<>();
-    for (String nodeId : ExecutionView.definitionNodes(snapshot.definition()).keySet()) {
+    for (String nodeId : snapshot.nodeTypes().keySet()) {
       outputs.put(nodeId, result(rows.remove(nodeId), nodeId));
     }
     rows.forEach((nodeId, row) -> outputs.put(nodeId, result(row, nodeId)));

@@ -1,17 +1,12 @@
 package io.logicgraph.gateway.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logicgraph.gateway.store.ExecutionEntity;
 import io.logicgraph.gateway.store.ExecutionStore.Snapshot;
 import io.logicgraph.gateway.store.NodeExecutionEntity;
-import io.logicgraph.model.graph.Dag;
-import io.logicgraph.model.graph.GraphDefinition;
 import io.logicgraph.model.graph.NodeStatus;
-import io.logicgraph.model.message.Json;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -63,7 +58,7 @@ public record ExecutionView(
     Map<String, NodeExecutionEntity> rows = new LinkedHashMap<>();
     snapshot.nodes().forEach(row -> rows.put(row.nodeId, row));
     Map<String, NodeView> nodes = new LinkedHashMap<>();
-    for (Map.Entry<String, String> node : definitionNodes(snapshot.definition()).entrySet()) {
+    for (Map.Entry<String, String> node : snapshot.nodeTypes().entrySet()) {
       NodeExecutionEntity row = rows.remove(node.getKey());
       nodes.put(node.getKey(), row == null ? NodeView.pending(node.getValue()) : NodeView.of(row));
     }
@@ -79,37 +74,6 @@ public record ExecutionView(
         durationMs(e.startedAt, e.completedAt),
         nodes,
         e.error);
-  }
-
-  /**
-   * Node id to node type, in topological order (the stored jsonb keeps no key order, so the
-   * document order is gone; the order nodes run in is the useful one). Falls back to the stored
-   * order if the definition cannot be analysed.
-   */
-  static Map<String, String> definitionNodes(JsonNode definition) {
-    Map<String, String> types = new LinkedHashMap<>();
-    JsonNode declared = definition == null ? null : definition.get("nodes");
-    if (declared == null || !declared.isObject()) {
-      return types;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> node = it.next();
-      JsonNode type = node.getValue().get("node_type");
-      types.put(node.getKey(), type == null || type.isNull() ? null : type.asText());
-    }
-    try {
-      GraphDefinition graph = Json.MAPPER.treeToValue(definition, GraphDefinition.class);
-      Map<String, String> ordered = new LinkedHashMap<>();
-      for (String id : Dag.of(graph).topologicalOrder()) {
-        ordered.put(id, types.get(id));
-      }
-      if (ordered.keySet().equals(types.keySet())) {
-        return ordered;
-      }
-    } catch (JsonProcessingException | RuntimeException e) {
-      // stored order then
-    }
-    return types;
   }
 
   static Long durationMs(Instant start, Instant end) {

@@ -1,27 +1,75 @@
 package io.logicgraph.gateway.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.logicgraph.gateway.GatewayProblem;
 import io.logicgraph.model.graph.ExecutionStatus;
+import io.logicgraph.model.message.Json;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Executions as the gateway sees them: it creates them pending and reads what others wrote. */
 @ApplicationScoped
 public class ExecutionStore {
-  private static final String CLAIM_KEY =
-      "INSERT INTO execution_idempotency_keys"
+  /**
+   * One statement (one round trip, its own transaction) starts an execution: looks up the tenant's
+   * live graph and its current version, claims the idempotency key when there is one, and inserts
+   * the pending execution only when the graph exists and the key was claimed (or none was given).
+   * The key claim waits for a concurrent claim of the same key to commit or roll back (primary
+   * key), and takes over a key older than the retention. Parameters: tenant, graph id, execution
+   * id, input (JSON text), key or null, execution timeout (s), key retention (s). Answers one row:
+   * the graph's version (null: no such live graph) and the inserted execution's id (null: the key
+   * is held by another execution).
+   */
+  private static final String START =
+      "WITH graph AS ("
+          + " SELECT id, version FROM graph_definitions"
+          + " WHERE id = $2 AND tenant_id = $1 AND deleted_at IS NULL),"
+          + " claimed AS ("
+          + " INSERT INTO execution_idempotency_keys"
           + " (tenant_id, graph_id, idempotency_key, execution_id, created_at)"
-          + " VALUES (:tenant, :graph, :key, :execution, now())"
+          + " SELECT $1, graph.id, $5::text, $3, now() FROM graph WHERE $5::text IS NOT NULL"
           + " ON CONFLICT (tenant_id, graph_id, idempotency_key) DO UPDATE"
           + " SET execution_id = EXCLUDED.execution_id, created_at = EXCLUDED.created_at"
           + " WHERE execution_idempotency_keys.created_at"
-          + " < now() - make_interval(secs => :retention)";
+          + " < now() - make_interval(secs => $7::double precision)"
+          + " RETURNING execution_id),"
+          + " inserted AS ("
+          + " INSERT INTO graph_executions (id, tenant_id, graph_id, graph_version, status, input,"
+          + " idempotency_key, created_at, updated_at, deadline_at)"
+          + " SELECT $3, $1, graph.id, graph.version, 'pending', $4::text::jsonb, $5::text,"
+          + " now(), now(), now() + make_interval(secs => $6::double precision) FROM graph"
+          + " WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM claimed)"
+          + " RETURNING id)"
+          + " SELECT (SELECT version FROM graph) AS graph_version,"
+          + " (SELECT id FROM inserted) AS execution_id";
+
+  /** The execution that holds an idempotency key: tenant, graph id, key. */
+  private static final String KEY_HOLDER =
+      "SELECT e.id, e.graph_id, e.graph_version, e.status FROM execution_idempotency_keys k"
+          + " JOIN graph_executions e ON e.id = k.execution_id"
+          + " WHERE k.tenant_id = $1 AND k.graph_id = $2 AND k.idempotency_key = $3";
+
+  private static final String STATUS = "SELECT status FROM graph_executions WHERE id = $1";
+
+  private static final String EXECUTION =
+      "SELECT id, tenant_id, graph_id, graph_version, status, context::text AS context,"
+          + " error::text AS error, idempotency_key, created_at, started_at, completed_at,"
+          + " deadline_at, updated_at FROM graph_executions WHERE id = $1";
+
+  private static final String NODES =
+      "SELECT node_id, node_type, status, attempt, output::text AS output, error::text AS error,"
+          + " started_at, completed_at FROM node_executions WHERE execution_id = $1";
 
   private static final String REQUEST_CANCEL =
       "UPDATE graph_executions SET cancel_requested_at = now(), updated_at = now()"
@@ -32,9 +80,11 @@ public class ExecutionStore {
           + " WHERE id = :id AND tenant_id = :tenant AND status IN ('failed', 'cancelled')";
 
   private final Database db;
+  private final GraphVersionNodes versions;
 
-  public ExecutionStore(Database db) {
+  public ExecutionStore(Database db, GraphVersionNodes versions) {
     this.db = db;
+    this.versions = versions;
   }
 
   /** What to start: the graph, the input context, an optional idempotency key. */
@@ -49,94 +99,81 @@ public class ExecutionStore {
   /** The execution that answers a start request; {@code replayed} when an earlier one did. */
   public record Started(ExecutionEntity execution, boolean replayed) {}
 
-  /** An execution with the definition of its graph version and its node rows. */
+  /**
+   * An execution (without its input), the nodes of its graph version (id to node type, in the order
+   * they run) and its node rows.
+   */
   public record Snapshot(
-      ExecutionEntity execution, JsonNode definition, List<NodeExecutionEntity> nodes) {}
+      ExecutionEntity execution, Map<String, String> nodeTypes, List<NodeExecutionEntity> nodes) {}
 
   /** One page of a graph's executions, newest first, and how many there are in all. */
   public record ExecutionPage(List<ExecutionEntity> items, long total) {}
 
   /**
-   * Creates a pending execution of the graph's current version. With an idempotency key, the key
-   * row is claimed in the same transaction; when another request holds the key (even one committing
-   * at this very moment: the primary key makes the second insert wait for the first), this
-   * transaction rolls back and the execution of the first request is returned instead.
+   * Creates a pending execution of the graph's current version, with its idempotency key claimed in
+   * the same statement; when another request holds the key (even one committing at this very
+   * moment: the primary key makes the second claim wait for the first), nothing is inserted and the
+   * execution of the first request is returned instead.
    */
   public Uni<Started> start(StartRequest request) {
-    return db.inTransaction(session -> insert(session, request))
-        .map(execution -> new Started(execution, false))
-        .onFailure(ExecutionStore::isKeyTaken)
-        .recoverWithUni(() -> replay(request));
-  }
-
-  private Uni<ExecutionEntity> insert(Mutiny.Session session, StartRequest request) {
-    return session
-        .find(GraphEntity.class, request.graphId())
+    UUID executionId = UUID.randomUUID();
+    String input;
+    try {
+      input = Json.MAPPER.writeValueAsString(request.input());
+    } catch (JsonProcessingException e) {
+      return Uni.createFrom().failure(e);
+    }
+    Tuple parameters =
+        Tuple.tuple()
+            .addString(request.tenant())
+            .addUUID(request.graphId())
+            .addUUID(executionId)
+            .addString(input)
+            .addString(request.idempotencyKey())
+            .addDouble((double) request.executionTimeout().toMillis() / 1000)
+            .addDouble((double) request.keyRetention().toSeconds());
+    return db.sql(START, parameters)
         .chain(
-            graph -> {
-              if (graph == null
-                  || !graph.tenantId.equals(request.tenant())
-                  || graph.deletedAt != null) {
+            rows -> {
+              Row row = rows.iterator().next();
+              Integer version = row.getInteger("graph_version");
+              if (version == null) {
                 throw GatewayProblem.notFound("graph", request.graphId());
               }
-              Instant now = Database.now();
+              if (row.getUUID("execution_id") == null) {
+                return replay(request);
+              }
               ExecutionEntity execution = new ExecutionEntity();
-              execution.id = UUID.randomUUID();
+              execution.id = executionId;
               execution.tenantId = request.tenant();
-              execution.graphId = graph.id;
-              execution.graphVersion = graph.version;
+              execution.graphId = request.graphId();
+              execution.graphVersion = version;
               execution.status = ExecutionStatus.PENDING.wire();
               execution.input = request.input();
               execution.idempotencyKey = request.idempotencyKey();
-              execution.createdAt = now;
-              execution.updatedAt = now;
-              execution.deadlineAt = now.plus(request.executionTimeout());
-              Uni<ExecutionEntity> stored =
-                  session.persist(execution).chain(session::flush).replaceWith(execution);
-              if (request.idempotencyKey() == null) {
-                return stored;
-              }
-              return stored.chain(
-                  () ->
-                      session
-                          .createNativeQuery(CLAIM_KEY)
-                          .setParameter("tenant", request.tenant())
-                          .setParameter("graph", graph.id)
-                          .setParameter("key", request.idempotencyKey())
-                          .setParameter("execution", execution.id)
-                          .setParameter("retention", (double) request.keyRetention().toSeconds())
-                          .executeUpdate()
-                          .map(
-                              claimed -> {
-                                if (claimed == 0) {
-                                  throw new KeyTaken();
-                                }
-                                return execution;
-                              }));
+              return Uni.createFrom().item(new Started(execution, false));
             });
   }
 
   private Uni<Started> replay(StartRequest request) {
-    return db.read(
-            session ->
-                session
-                    .find(
-                        IdempotencyKeyEntity.class,
-                        new IdempotencyKeyEntity.Key(
-                            request.tenant(), request.graphId(), request.idempotencyKey()))
-                    .chain(
-                        key -> {
-                          if (key == null) {
-                            // the holder's row vanished meanwhile (retention cleanup): start afresh
-                            return Uni.createFrom().<ExecutionEntity>nullItem();
-                          }
-                          return session.find(ExecutionEntity.class, key.executionId);
-                        }))
+    return db.sql(
+            KEY_HOLDER, Tuple.of(request.tenant(), request.graphId(), request.idempotencyKey()))
         .chain(
-            existing ->
-                existing == null
-                    ? start(request)
-                    : Uni.createFrom().item(new Started(existing, true)));
+            rows -> {
+              if (rows.size() == 0) {
+                // the holder's row vanished meanwhile (retention cleanup): start afresh
+                return start(request);
+              }
+              Row row = rows.iterator().next();
+              ExecutionEntity execution = new ExecutionEntity();
+              execution.id = row.getUUID("id");
+              execution.tenantId = request.tenant();
+              execution.graphId = row.getUUID("graph_id");
+              execution.graphVersion = row.getInteger("graph_version");
+              execution.status = row.getString("status");
+              execution.idempotencyKey = request.idempotencyKey();
+              return Uni.createFrom().item(new Started(execution, true));
+            });
   }
 
   /** An execution of the tenant, or 404. */
@@ -144,32 +181,42 @@ public class ExecutionStore {
     return db.read(session -> find(session, tenant, id));
   }
 
-  /** An execution with its graph version's definition and its node rows, or 404. */
+  /** An execution with its graph version's nodes and its node rows, or 404. */
   public Uni<Snapshot> snapshot(String tenant, UUID id) {
-    return db.read(session -> find(session, tenant, id).chain(e -> snapshot(session, e)));
+    return db.sql(EXECUTION, Tuple.of(id))
+        .chain(
+            rows -> {
+              ExecutionEntity execution =
+                  rows.size() == 0 ? null : execution(rows.iterator().next());
+              if (execution == null || !execution.tenantId.equals(tenant)) {
+                throw GatewayProblem.notFound("execution", id);
+              }
+              return snapshot(execution);
+            });
   }
 
   /** The most recent execution of a graph with everything to render it, or 404. */
   public Uni<Snapshot> latestSnapshot(String tenant, UUID graphId) {
     return db.read(
-        session ->
-            session
-                .createSelectionQuery(
-                    "from ExecutionEntity e where e.tenantId = :tenant and e.graphId = :graph"
-                        + " order by e.createdAt desc, e.id",
-                    ExecutionEntity.class)
-                .setParameter("tenant", tenant)
-                .setParameter("graph", graphId)
-                .setMaxResults(1)
-                .getResultList()
-                .chain(
-                    found -> {
-                      if (found.isEmpty()) {
-                        throw GatewayProblem.notFound(
-                            "graph " + graphId + " has no executions yet");
-                      }
-                      return snapshot(session, found.get(0));
-                    }));
+            session ->
+                session
+                    .createSelectionQuery(
+                        "from ExecutionEntity e where e.tenantId = :tenant and e.graphId = :graph"
+                            + " order by e.createdAt desc, e.id",
+                        ExecutionEntity.class)
+                    .setParameter("tenant", tenant)
+                    .setParameter("graph", graphId)
+                    .setMaxResults(1)
+                    .getResultList()
+                    .chain(
+                        found -> {
+                          if (found.isEmpty()) {
+                            throw GatewayProblem.notFound(
+                                "graph " + graphId + " has no executions yet");
+                          }
+                          return Uni.createFrom().item(found.get(0));
+                        }))
+        .chain(this::snapshot);
   }
 
   /** Executions of a graph, newest first. */
@@ -276,14 +323,12 @@ public class ExecutionStore {
 
   /** The execution's status as stored now; null when the execution does not exist. */
   public Uni<ExecutionStatus> status(UUID id) {
-    return db.read(
-        session ->
-            session
-                .createSelectionQuery(
-                    "select e.status from ExecutionEntity e where e.id = :id", String.class)
-                .setParameter("id", id)
-                .getSingleResultOrNull()
-                .map(status -> status == null ? null : ExecutionStatus.fromWire(status)));
+    return db.sql(STATUS, Tuple.of(id))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? null
+                    : ExecutionStatus.fromWire(rows.iterator().next().getString("status")));
   }
 
   private static Uni<ExecutionEntity> find(Mutiny.Session session, String tenant, UUID id) {
@@ -298,32 +343,64 @@ public class ExecutionStore {
             });
   }
 
-  private static Uni<Snapshot> snapshot(Mutiny.Session session, ExecutionEntity execution) {
-    return GraphStore.versionDefinition(session, execution.graphId, execution.graphVersion)
+  private Uni<Snapshot> snapshot(ExecutionEntity execution) {
+    return versions
+        .of(execution.graphId, execution.graphVersion)
         .chain(
-            definition ->
-                session
-                    .createSelectionQuery(
-                        "from NodeExecutionEntity n where n.executionId = :id",
-                        NodeExecutionEntity.class)
-                    .setParameter("id", execution.id)
-                    .getResultList()
-                    .map(nodes -> new Snapshot(execution, definition, nodes)));
+            nodeTypes ->
+                db.sql(NODES, Tuple.of(execution.id))
+                    .map(
+                        rows -> {
+                          List<NodeExecutionEntity> nodes = new ArrayList<>(rows.size());
+                          rows.forEach(row -> nodes.add(node(execution.id, row)));
+                          return new Snapshot(execution, nodeTypes, nodes);
+                        }));
   }
 
-  private static boolean isKeyTaken(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof KeyTaken) {
-        return true;
-      }
-    }
-    return false;
+  private static ExecutionEntity execution(Row row) {
+    ExecutionEntity execution = new ExecutionEntity();
+    execution.id = row.getUUID("id");
+    execution.tenantId = row.getString("tenant_id");
+    execution.graphId = row.getUUID("graph_id");
+    execution.graphVersion = row.getInteger("graph_version");
+    execution.status = row.getString("status");
+    execution.context = json(row.getString("context"));
+    execution.error = json(row.getString("error"));
+    execution.idempotencyKey = row.getString("idempotency_key");
+    execution.createdAt = instant(row.getOffsetDateTime("created_at"));
+    execution.startedAt = instant(row.getOffsetDateTime("started_at"));
+    execution.completedAt = instant(row.getOffsetDateTime("completed_at"));
+    execution.deadlineAt = instant(row.getOffsetDateTime("deadline_at"));
+    execution.updatedAt = instant(row.getOffsetDateTime("updated_at"));
+    return execution;
   }
 
-  /** Another request holds the idempotency key: roll back and answer with its execution. */
-  private static final class KeyTaken extends RuntimeException {
-    KeyTaken() {
-      super("idempotency key already used", null, false, false);
+  private static NodeExecutionEntity node(UUID executionId, Row row) {
+    NodeExecutionEntity node = new NodeExecutionEntity();
+    node.executionId = executionId;
+    node.nodeId = row.getString("node_id");
+    node.nodeType = row.getString("node_type");
+    node.status = row.getString("status");
+    node.attempt = row.getInteger("attempt");
+    node.output = json(row.getString("output"));
+    node.error = json(row.getString("error"));
+    node.startedAt = instant(row.getOffsetDateTime("started_at"));
+    node.completedAt = instant(row.getOffsetDateTime("completed_at"));
+    return node;
+  }
+
+  private static JsonNode json(String text) {
+    if (text == null) {
+      return null;
     }
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a jsonb column that is not JSON", e);
+    }
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

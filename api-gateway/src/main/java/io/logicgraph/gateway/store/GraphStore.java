@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.hibernate.LockMode;
-import org.hibernate.reactive.mutiny.Mutiny;
 
 /** Stored graphs and their immutable versions, always scoped to one tenant. */
 @ApplicationScoped
@@ -129,13 +128,6 @@ public class GraphStore {
                             .setMaxResults(limit)
                             .getResultList()
                             .map(items -> new GraphPage(items, total))));
-  }
-
-  /** The definition of one version, as executions of that version run it; null when unknown. */
-  public static Uni<JsonNode> versionDefinition(Mutiny.Session session, UUID graphId, int version) {
-    return session
-        .find(GraphVersionEntity.class, new GraphVersionEntity.Key(graphId, version))
-        .map(v -> v == null ? null : v.definition);
   }
 
   private static GraphEntity live(GraphEntity graph, String tenant, UUID id) {

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Creates the reactive PostgreSQL pool with short connect and acquire timeouts, which Quarkus does
  * not expose as properties: with the client defaults (60 s connect, 30 s acquire) a request would
- * hang while PostgreSQL is unreachable instead of answering 503.
+ * hang while PostgreSQL is unreachable instead of answering 503. Every connection also starts with
+ * {@code statement_timeout} set to the operation timeout, so PostgreSQL cancels a statement that
+ * runs (or waits for a lock) longer than that and the request fails on its own connection (see
+ * {@link Database}).
  */
 @Singleton
 public class PgPoolTimeouts implements PgPoolCreator {
@@ -32,8 +35,12 @@ public class PgPoolTimeouts implements PgPoolCreator {
             .setConnectionTimeout((int) settings.acquireTimeout().toMillis())
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     List<PgConnectOptions> connect = input.pgConnectOptionsList();
+    String statementTimeout = settings.operationTimeout().toMillis() + "ms";
     connect.forEach(
-        options -> options.setConnectTimeout((int) settings.connectTimeout().toMillis()));
+        options ->
+            options
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .addProperty("statement_timeout", statementTimeout));
     return PgPool.pool(input.vertx(), connect, pool);
   }
 }

@@ -19,6 +19,7 @@ class DatabaseTest {
     assertThat(Database.isOutage(pg("57P01"))).as("admin shutdown").isTrue();
     assertThat(Database.isOutage(pg("08006"))).as("connection failure").isTrue();
     assertThat(Database.isOutage(pg("53300"))).as("too many connections").isTrue();
+    assertThat(Database.isOutage(pg("57014"))).as("statement_timeout cancelled it").isTrue();
   }
 
   @Test

@@ -581,6 +581,11 @@ public final class Fleet implements AutoCloseable {
    * #startReplica(String)}) and is stopped with the fleet.
    */
   public void startReplica(Service service, String name) {
+    startReplica(service, name, Map.of());
+  }
+
+  /** The same with extra environment variables for this replica. */
+  public void startReplica(Service service, String name, Map<String, String> environment) {
     if (replicas.containsKey(name)) {
       throw new IllegalStateException("a replica named " + name + " exists already");
     }
@@ -588,6 +593,7 @@ public final class Fleet implements AutoCloseable {
     Map<String, String> env = new LinkedHashMap<>(serviceEnvironment.get(service));
     env.put("QUARKUS_HTTP_PORT", String.valueOf(free[0]));
     env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(free[1]));
+    env.putAll(environment);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ManagedProcess process =
         new ManagedProcess(
@@ -611,6 +617,16 @@ public final class Fleet implements AutoCloseable {
             status(URI.create("http://127.0.0.1:" + replica.managementPort() + "/ready"), null)
                 == 200,
         System.nanoTime() + readyTimeout.toNanos());
+  }
+
+  /** The base URI of a replica's HTTP port (e.g. a second gateway's), {@code http://host:port}. */
+  public String replicaBaseUri(String name) {
+    return "http://127.0.0.1:" + replica(name).httpPort();
+  }
+
+  /** A replica's log file. */
+  public Path replicaLog(String name) {
+    return replica(name).process().log();
   }
 
   /** Kills a replica with SIGKILL and waits until the process is gone. */

@@ -93,6 +93,11 @@ public final class FleetDatabase {
     }
   }
 
+  /** A connection of its own, for a test that holds a transaction open (the caller closes it). */
+  Connection open() throws SQLException {
+    return connect();
+  }
+
   private Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl, user, password);
   }
