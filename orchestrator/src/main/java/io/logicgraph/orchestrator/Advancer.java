@@ -29,8 +29,10 @@ import io.logicgraph.orchestrator.messaging.TaskDispatcher;
 import io.logicgraph.orchestrator.metrics.QueueMetrics;
 import io.logicgraph.orchestrator.state.ChildOutcome;
 import io.logicgraph.orchestrator.state.Definitions;
+import io.logicgraph.orchestrator.state.DispatchMarks;
 import io.logicgraph.orchestrator.state.ExecutionRow;
 import io.logicgraph.orchestrator.state.ExecutionStore;
+import io.logicgraph.orchestrator.state.ExecutionStore.AttemptRecord;
 import io.logicgraph.orchestrator.state.FanOutItem;
 import io.logicgraph.orchestrator.state.HotState;
 import io.logicgraph.orchestrator.state.HotState.AttemptOutput;
@@ -41,11 +43,13 @@ import io.logicgraph.orchestrator.state.ResultCache.CacheWrite;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,20 +68,34 @@ import java.util.concurrent.ThreadLocalRandom;
  *       it belongs to the node's current in-flight attempt and was not applied before ({@code
  *       node_attempts} is keyed by {@code (execution_id, node_id, attempt)}) — plan, and record the
  *       newly queued attempts;
- *   <li>publish the step's progress events, then its tasks, and wait for the broker's confirms;
- *   <li>record the tasks as dispatched.
+ *   <li>publish the step's progress events (with its other Redis writes, one round trip), then its
+ *       tasks, and wait for the broker's confirms;
+ *   <li>hand the confirms to {@link DispatchMarks}: the next step of the execution records them as
+ *       dispatched inside its own transaction, or a periodic flush does for many executions in one
+ *       statement (a reconciler or wake-up step records them before it completes).
  * </ol>
  *
- * The caller acknowledges the triggering message only after the returned Uni completes. A crash
- * before step 1 commits replays everything; a crash after it leaves queued-but-undispatched
- * attempts, which a replayed result or the reconciler publishes again (a task published twice
- * carries the same attempt and its second result is ignored).
+ * The caller acknowledges the triggering message only after the returned Uni completes, i.e. after
+ * the commit and the broker's confirms. A crash before step 1 commits replays everything; a crash
+ * after it leaves queued-but-unconfirmed attempts, which a replayed result or the reconciler
+ * publishes again (a task published twice carries the same attempt and its second result is
+ * ignored); a crash after the confirms but before the marks are written only makes the reconciler
+ * publish those tasks again after the dispatch grace.
+ *
+ * <p>A step costs few round trips: the row lock, the node rows (with the earlier confirms written
+ * in the same statement), one statement recording all of the step's results and their nodes'
+ * states, one queueing the next attempts, the commit; outputs the plan needs come from this
+ * replica's memory, else Redis, else PostgreSQL; the execution row's {@code updated_at} is written
+ * at most every second while nodes are in flight.
  */
 @ApplicationScoped
 public class Advancer {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final Duration SUBGRAPH_TIMEOUT_WITHOUT_DEADLINE = Duration.ofHours(24);
   private static final int MAX_OUTPUT_CHARS = 256 * 1024;
+
+  /** How stale a running execution's {@code updated_at} may get while its nodes are in flight. */
+  private static final Duration TOUCH_EVERY = Duration.ofSeconds(1);
 
   private final ExecutionStore store;
   private final Definitions definitions;
@@ -86,6 +104,7 @@ public class Advancer {
   private final HotState hot;
   private final ResultCache cache;
   private final QueueMetrics queueMetrics;
+  private final DispatchMarks dispatchMarks;
   private final Vertx vertx;
   private final OrchestratorConfig config;
 
@@ -97,6 +116,7 @@ public class Advancer {
       HotState hot,
       ResultCache cache,
       QueueMetrics queueMetrics,
+      DispatchMarks dispatchMarks,
       Vertx vertx,
       OrchestratorConfig config) {
     this.store = store;
@@ -106,6 +126,7 @@ public class Advancer {
     this.hot = hot;
     this.cache = cache;
     this.queueMetrics = queueMetrics;
+    this.dispatchMarks = dispatchMarks;
     this.vertx = vertx;
     this.config = config;
   }
@@ -146,32 +167,52 @@ public class Advancer {
   }
 
   private Uni<Void> advance(UUID executionId, List<NodeResult> results, boolean sweep) {
-    return store
-        .inTransaction(tx -> step(tx, executionId, results, sweep))
-        .chain(outcome -> afterCommit(executionId, outcome));
+    return Uni.createFrom()
+        .deferred(
+            () -> {
+              // Confirms of earlier steps not recorded yet: this step's transaction writes them.
+              DispatchMarks.Marks confirmed = dispatchMarks.take(executionId);
+              return store
+                  .inTransaction(tx -> step(tx, executionId, results, sweep, confirmed))
+                  .onFailure()
+                  .invoke(() -> dispatchMarks.restore(executionId, confirmed));
+            })
+        .chain(outcome -> afterCommit(executionId, outcome, sweep));
   }
 
-  private Uni<Void> afterCommit(UUID executionId, StepOutcome outcome) {
+  private Uni<Void> afterCommit(UUID executionId, StepOutcome outcome, boolean sweep) {
     outcome.wakeUps().forEach(at -> wakeUpAt(executionId, at));
+    List<Request> alongside = new ArrayList<>(cache.storeCommands(outcome.cacheWrites()));
+    if (outcome.finished() == null) {
+      alongside.addAll(hot.rememberCommands(executionId, outcome.remember()));
+    } else {
+      alongside.add(hot.forgetCommand(executionId));
+    }
     // Events go out before the tasks: a node's "queued" is on the stream before any worker can
-    // answer it, so a reader sees each node's events in causal order.
+    // answer it, so a reader sees each node's events in causal order. The step's other Redis
+    // writes share the round trip.
     return notifier
-        .publish(executionId, outcome.events())
-        .chain(() -> cache.store(outcome.cacheWrites()))
+        .publish(executionId, outcome.events(), alongside, outcome.finished(), outcome.createdAt())
         .chain(() -> dispatcher.publish(outcome.tasks()))
-        .chain(() -> store.markDispatched(executionId, outcome.attempts()))
-        .chain(() -> store.markItemsDispatched(executionId, outcome.itemAttempts()))
-        .chain(
-            () ->
-                outcome.finished() == null
-                    ? hot.remember(executionId, outcome.remember())
-                    : hot.forget(executionId))
-        .chain(
-            () ->
-                outcome.finished() == null
-                    ? Uni.createFrom().voidItem()
-                    : notifier.finished(executionId, outcome.finished(), outcome.createdAt()))
+        .chain(() -> recordConfirms(executionId, outcome, sweep))
         .chain(() -> stepRelated(outcome));
+  }
+
+  /**
+   * Records that the broker confirmed the step's tasks. A reconciler or backoff wake-up step
+   * (re-)publishes tasks whose queue time already passed, which the reconciler would otherwise
+   * publish again at once: it writes the marks before it completes. Every other step leaves them to
+   * the next step of the execution or to the periodic flush ({@link DispatchMarks}), which saves a
+   * commit per step.
+   */
+  private Uni<Void> recordConfirms(UUID executionId, StepOutcome outcome, boolean sweep) {
+    if (!sweep) {
+      dispatchMarks.confirmed(executionId, outcome.attempts(), outcome.itemAttempts());
+      return Uni.createFrom().voidItem();
+    }
+    return store
+        .markDispatched(executionId, outcome.attempts())
+        .chain(() -> store.markItemsDispatched(executionId, outcome.itemAttempts()));
   }
 
   /**
@@ -220,7 +261,11 @@ public class Advancer {
   }
 
   private Uni<StepOutcome> step(
-      SqlConnection tx, UUID executionId, List<NodeResult> results, boolean sweep) {
+      SqlConnection tx,
+      UUID executionId,
+      List<NodeResult> results,
+      boolean sweep,
+      DispatchMarks.Marks confirmed) {
     return store
         .lockExecution(tx, executionId)
         .chain(
@@ -234,7 +279,7 @@ public class Advancer {
               }
               return definitions
                   .get(execution.graphId(), execution.graphVersion())
-                  .chain(dag -> step(tx, new Step(execution, dag), results, sweep));
+                  .chain(dag -> step(tx, new Step(execution, dag), results, sweep, confirmed));
             });
   }
 
@@ -266,7 +311,11 @@ public class Advancer {
   }
 
   private Uni<StepOutcome> step(
-      SqlConnection tx, Step step, List<NodeResult> results, boolean sweep) {
+      SqlConnection tx,
+      Step step,
+      List<NodeResult> results,
+      boolean sweep,
+      DispatchMarks.Marks confirmed) {
     UUID id = step.execution.id();
     Uni<Void> reopened =
         step.execution.retryPending()
@@ -275,6 +324,7 @@ public class Advancer {
                 .invoke(
                     () -> {
                       step.status = ExecutionStatus.RUNNING;
+                      step.touched = true;
                       step.events.add(
                           Event.execution(ExecutionEventType.EXECUTION_RETRIED, "running", null));
                     })
@@ -290,12 +340,40 @@ public class Advancer {
                   .invoke(
                       () -> {
                         step.status = ExecutionStatus.RUNNING;
+                        step.touched = true;
+                        step.started = true;
                         step.events.add(
                             Event.execution(ExecutionEventType.EXECUTION_STARTED, "running", null));
                       });
             })
-        .chain(() -> store.loadNodes(tx, id))
-        .invoke(step.nodes::putAll)
+        .chain(
+            () -> {
+              if (step.started) {
+                // Just created in this transaction: every node pending at attempt 0, no need to
+                // read them back.
+                for (String nodeId : step.dag.topologicalOrder()) {
+                  step.nodes.put(
+                      nodeId,
+                      new NodeRow(
+                          nodeId,
+                          NodeStatus.PENDING,
+                          0,
+                          null,
+                          false,
+                          null,
+                          null,
+                          null,
+                          null,
+                          null));
+                }
+                dispatchMarks.restore(id, confirmed);
+                return Uni.createFrom().voidItem();
+              }
+              return store
+                  .loadNodes(tx, id, confirmed, step.execution.now())
+                  .invoke(step.nodes::putAll)
+                  .replaceWithVoid();
+            })
         .chain(() -> applyResults(tx, step, results))
         .chain(() -> applyFinishedChildren(tx, step))
         .invoke(() -> step.sweeping = sweep)
@@ -334,117 +412,188 @@ public class Advancer {
         .replaceWithVoid();
   }
 
-  /** Applies results one after the other; each sees the node rows the previous one left. */
+  /**
+   * Applies a step's results, with the effect of applying them one after the other: fan-out item
+   * results one by one, every other result in one statement ({@link ExecutionStore#applyAttempts})
+   * that records each attempt and, for the first result of a node's current in-flight attempt,
+   * stores the node's new state.
+   */
   private Uni<Void> applyResults(SqlConnection tx, Step step, List<NodeResult> results) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (NodeResult result : results) {
-      chain = chain.chain(() -> applyResult(tx, step, result));
-    }
-    return chain;
-  }
-
-  private Uni<Void> applyResult(SqlConnection tx, Step step, NodeResult result) {
     UUID id = step.execution.id();
-    NodeRow row = step.nodes.get(result.nodeId());
-    if (row == null) {
-      Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
-      return Uni.createFrom().voidItem();
-    }
-    if (isFanOut(step, result.nodeId())) {
-      return applyItemResult(tx, step, row, result);
-    }
-    NodeType resultType = step.dag.graph().node(result.nodeId()).nodeType();
-    if (resultType.worker().isPool()) {
-      queueMetrics.consumed(resultType.worker().queue());
-    }
-    if (isPoisonVerdict(result) && row.status().isInFlight() && row.attempt() > result.attempt()) {
-      // The task of an earlier attempt crashed workers until it was dead-lettered, but that
-      // attempt had already expired and the node was dispatched again: the same node with the same
-      // inputs, which would crash workers all over again. The verdict fails the current attempt.
-      Log.warnf(
-          "poison verdict on attempt %d of node %s applies to its current attempt %d (same task)",
-          result.attempt(), result.nodeId(), row.attempt());
-      return applyToRow(
-          tx,
-          step,
-          row,
-          new NodeResult(
-              result.schemaVersion(),
-              result.executionId(),
-              result.nodeId(),
-              row.attempt(),
-              result.outcome(),
-              result.output(),
-              result.error(),
-              result.startedAt(),
-              result.completedAt(),
-              result.workerId()));
-    }
-    return applyToRow(tx, step, row, result);
-  }
-
-  private Uni<Void> applyToRow(SqlConnection tx, Step step, NodeRow row, NodeResult result) {
-    UUID id = step.execution.id();
-    if (row.attempt() != result.attempt() || !row.status().isInFlight()) {
-      if (row.attempt() == result.attempt()) {
-        // A duplicate of the applied result. What it queued may not have reached the broker if the
-        // step that applied it died; a step that is merely still publishing must not be doubled,
-        // so only attempts unconfirmed for longer than the dispatch grace are published again.
-        step.republishUndispatched(result.nodeId(), config.dispatchGrace());
-        return Uni.createFrom().voidItem();
+    List<AttemptRecord> records = new ArrayList<>();
+    Map<String, Applied> applied = new LinkedHashMap<>();
+    Map<String, Integer> claimed = new HashMap<>();
+    List<NodeResult> items = new ArrayList<>();
+    List<String> duplicates = new ArrayList<>();
+    for (NodeResult given : results) {
+      NodeRow row = step.nodes.get(given.nodeId());
+      if (row == null) {
+        Log.warnf("result for unknown node %s of execution %s ignored", given.nodeId(), id);
+        continue;
       }
-      Log.infof(
-          "late result of attempt %d of node %s (current attempt %d) ignored",
-          result.attempt(), result.nodeId(), row.attempt());
-      return store
-          .recordAttempt(
-              tx,
-              id,
-              result.nodeId(),
-              result.attempt(),
-              "stale",
-              result.error(),
-              result.startedAt(),
-              result.completedAt(),
-              result.workerId())
-          .replaceWithVoid();
+      if (isFanOut(step, given.nodeId())) {
+        items.add(given);
+        continue;
+      }
+      NodeResult result = given;
+      if (isPoisonVerdict(given) && row.status().isInFlight() && row.attempt() > given.attempt()) {
+        // The task of an earlier attempt crashed workers until it was dead-lettered, but that
+        // attempt had already expired and the node was dispatched again: the same node with the
+        // same inputs, which would crash workers all over again. The verdict fails the current
+        // attempt.
+        Log.warnf(
+            "poison verdict on attempt %d of node %s applies to its current attempt %d (same task)",
+            given.attempt(), given.nodeId(), row.attempt());
+        result =
+            new NodeResult(
+                given.schemaVersion(),
+                given.executionId(),
+                given.nodeId(),
+                row.attempt(),
+                given.outcome(),
+                given.output(),
+                given.error(),
+                given.startedAt(),
+                given.completedAt(),
+                given.workerId());
+      }
+      NodeDefinition node = step.dag.graph().node(result.nodeId());
+      if (node.nodeType().worker().isPool()) {
+        queueMetrics.consumed(node.nodeType().worker().queue());
+      }
+      Integer claimedAttempt = claimed.get(result.nodeId());
+      boolean current =
+          claimedAttempt == null && row.attempt() == result.attempt() && row.status().isInFlight();
+      if (!current) {
+        if (result.attempt() == (claimedAttempt != null ? claimedAttempt : row.attempt())) {
+          // A duplicate of the applied result. What it queued may not have reached the broker if
+          // the step that applied it died; a step that is merely still publishing must not be
+          // doubled, so only attempts unconfirmed for longer than the dispatch grace are
+          // published again.
+          duplicates.add(result.nodeId());
+          continue;
+        }
+        Log.infof(
+            "late result of attempt %d of node %s (current attempt %d) ignored",
+            result.attempt(), result.nodeId(), row.attempt());
+        records.add(
+            new AttemptRecord(
+                result.nodeId(),
+                result.attempt(),
+                "stale",
+                result.error(),
+                result.startedAt(),
+                result.completedAt(),
+                result.workerId(),
+                null,
+                null,
+                null));
+        continue;
+      }
+      claimed.put(result.nodeId(), result.attempt());
+      Applied effect = decide(step, row, node, result);
+      applied.put(effect.record().key(), effect);
+      records.add(effect.record());
     }
     return store
-        .recordAttempt(
-            tx,
-            id,
-            result.nodeId(),
-            result.attempt(),
-            result.outcome().wire(),
-            result.error(),
-            result.startedAt(),
-            result.completedAt(),
-            result.workerId())
+        .applyAttempts(tx, id, records)
+        .invoke(
+            recorded -> {
+              for (Applied effect : applied.values()) {
+                if (recorded.contains(effect.record().key())) {
+                  effect.apply(step);
+                }
+              }
+              duplicates.forEach(
+                  nodeId -> step.republishUndispatched(nodeId, config.dispatchGrace()));
+            })
         .chain(
-            first -> {
-              if (!first) {
-                return Uni.createFrom().voidItem();
+            () -> {
+              Uni<Void> chain = Uni.createFrom().voidItem();
+              for (NodeResult result : items) {
+                chain =
+                    chain.chain(
+                        () -> applyItemResult(tx, step, step.nodes.get(result.nodeId()), result));
               }
-              NodeDefinition node = step.dag.graph().node(result.nodeId());
-              if (result.outcome() == NodeOutcome.SUCCEEDED) {
-                ObjectNode output = result.output() == null ? JSON.objectNode() : result.output();
-                return store
-                    .finishNode(tx, result, NodeStatus.COMPLETED, output)
-                    .invoke(
-                        () -> {
-                          step.update(row, NodeStatus.COMPLETED, output, null);
-                          step.succeeded.add(row.nodeId());
-                          step.nodeEvent(
-                              ExecutionEventType.NODE_COMPLETED, row, NodeStatus.COMPLETED, null);
-                        });
-              }
-              NodeError error =
-                  result.error() != null
-                      ? result.error()
-                      : NodeError.permanent(
-                          ErrorCode.E001, result.nodeId(), "worker reported a failure", null);
-              return failAttempt(tx, step, row, node, error, result);
+              return chain;
             });
+  }
+
+  /**
+   * What applying a result of the node's current attempt does, decided before it is stored (the
+   * same decision {@link #failAttempt} makes for a failure).
+   */
+  private Applied decide(Step step, NodeRow row, NodeDefinition node, NodeResult result) {
+    if (result.outcome() == NodeOutcome.SUCCEEDED) {
+      ObjectNode output = result.output() == null ? JSON.objectNode() : result.output();
+      return new Applied(
+          record(result, NodeStatus.COMPLETED, output, null),
+          row,
+          NodeStatus.COMPLETED,
+          output,
+          null,
+          ExecutionEventType.NODE_COMPLETED);
+    }
+    NodeError error =
+        result.error() != null
+            ? result.error()
+            : NodeError.permanent(
+                ErrorCode.E001, result.nodeId(), "worker reported a failure", null);
+    if (retries(step, row, node, error)) {
+      long backoff = backoffMs(node.retryOrDefault(), row.attempt(), error);
+      return new Applied(
+          record(result, NodeStatus.PENDING, null, backoff),
+          row,
+          NodeStatus.PENDING,
+          null,
+          error,
+          ExecutionEventType.NODE_RETRYING);
+    }
+    ObjectNode output =
+        node.onErrorOrDefault() == OnError.CONTINUE
+            ? JSON.objectNode().putNull(row.nodeId() + "_result")
+            : null;
+    return new Applied(
+        record(result, NodeStatus.FAILED, output, null),
+        row,
+        NodeStatus.FAILED,
+        output,
+        error,
+        ExecutionEventType.NODE_FAILED);
+  }
+
+  /** The attempt's record; the node row gets the worker's error as reported, as the attempt. */
+  private static AttemptRecord record(
+      NodeResult result, NodeStatus status, ObjectNode output, Long backoff) {
+    return new AttemptRecord(
+        result.nodeId(),
+        result.attempt(),
+        result.outcome().wire(),
+        result.error(),
+        result.startedAt(),
+        result.completedAt(),
+        result.workerId(),
+        status,
+        output,
+        backoff);
+  }
+
+  /** A result's effect on its node, applied to the step once the attempt proved new. */
+  private record Applied(
+      AttemptRecord record,
+      NodeRow row,
+      NodeStatus status,
+      ObjectNode output,
+      NodeError error,
+      ExecutionEventType event) {
+
+    void apply(Step step) {
+      step.update(row, status, output, error);
+      if (status == NodeStatus.COMPLETED) {
+        step.succeeded.add(row.nodeId());
+      }
+      step.nodeEvent(event, row, status, error);
+    }
   }
 
   /**
@@ -459,9 +608,7 @@ public class Advancer {
       NodeError error,
       NodeResult result) {
     UUID id = step.execution.id();
-    if (error.retryable()
-        && !step.status.isTerminal()
-        && row.attempt() < allowedAttempts(node, error)) {
+    if (retries(step, row, node, error)) {
       long backoff = backoffMs(node.retryOrDefault(), row.attempt(), error);
       return store
           .resetForRetry(tx, id, row.nodeId(), error, backoff)
@@ -484,6 +631,13 @@ public class Advancer {
           step.update(row, NodeStatus.FAILED, output, error);
           step.nodeEvent(ExecutionEventType.NODE_FAILED, row, NodeStatus.FAILED, error);
         });
+  }
+
+  /** Whether a failed attempt is retried: a retryable error, attempts left, execution running. */
+  private boolean retries(Step step, NodeRow row, NodeDefinition node, NodeError error) {
+    return error.retryable()
+        && !step.status.isTerminal()
+        && row.attempt() < allowedAttempts(node, error);
   }
 
   /** A dead-lettered task that crashed its workers (see DeadLetterConsumer): E011, permanent. */
@@ -704,7 +858,10 @@ public class Advancer {
       ObjectNode context = plan.finalContext() != null ? plan.finalContext() : partialContext(step);
       recorded = store.finishExecution(tx, id, plan.terminalStatus(), context, plan.error());
     } else {
-      recorded = step.status.isTerminal() ? Uni.createFrom().voidItem() : store.touch(tx, id);
+      recorded =
+          step.status.isTerminal() || !needsTouch(step)
+              ? Uni.createFrom().voidItem()
+              : store.touch(tx, id);
     }
     if (step.hasSubgraphs) {
       boolean over = plan.isTerminal() || step.status.isTerminal();
@@ -717,6 +874,22 @@ public class Advancer {
                       .replaceWithVoid());
     }
     return recorded.map(ignored -> outcome(step, plan, rounds));
+  }
+
+  /**
+   * Whether this step records its progress time ({@code updated_at}): it does when the execution is
+   * left with nothing in flight (the reconciler steps such an execution once that time is a grace
+   * old), else at most every {@link #TOUCH_EVERY} — an update of the execution row per step would
+   * be a second row written (and its indexes) for every node result.
+   */
+  private static boolean needsTouch(Step step) {
+    if (step.touched) {
+      return false;
+    }
+    Instant last = step.execution.updatedAt();
+    return last == null
+        || !last.plus(TOUCH_EVERY).isAfter(step.execution.now())
+        || step.nodes.values().stream().noneMatch(n -> n.status().isInFlight());
   }
 
   /** What the planning rounds of one step decided. */
@@ -1288,15 +1461,13 @@ public class Advancer {
         .finishedChildren(tx, step.execution.id())
         .chain(
             children -> {
-              Uni<Void> chain = Uni.createFrom().voidItem();
+              List<NodeResult> results = new ArrayList<>();
               for (ChildOutcome child : children) {
-                if (!isSubgraph(step, child.nodeId())) {
-                  continue;
+                if (isSubgraph(step, child.nodeId())) {
+                  results.add(childResult(step, child));
                 }
-                NodeResult result = childResult(step, child);
-                chain = chain.chain(() -> applyResult(tx, step, result));
               }
-              return chain;
+              return applyResults(tx, step, results);
             });
   }
 
@@ -1402,6 +1573,13 @@ public class Advancer {
     final Map<String, List<Integer>> itemAttempts = new LinkedHashMap<>();
     final boolean hasSubgraphs;
     boolean sweeping;
+
+    /** The execution row's {@code updated_at} was already set by this step. */
+    boolean touched;
+
+    /** This step started the execution (created its node rows). */
+    boolean started;
+
     ExecutionStatus status;
     boolean deadlinePassed;
 

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -32,12 +31,10 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class ExecutionNotifier {
-  private final ReactivePubSubCommands<String> pubsub;
   private final Redis redis;
   private final MeterRegistry registry;
 
   public ExecutionNotifier(ReactiveRedisDataSource redis, MeterRegistry registry) {
-    this.pubsub = redis.pubsub(String.class);
     this.redis = redis.getRedis();
     this.registry = registry;
   }
@@ -61,15 +58,20 @@ public class ExecutionNotifier {
     }
   }
 
-  /** Appends the step's events, in order, to the execution's stream. */
-  public Uni<Void> publish(UUID executionId, List<Event> events) {
-    if (events.isEmpty()) {
-      return Uni.createFrom().voidItem();
-    }
+  /**
+   * Appends the step's events, in order, to the execution's stream, together with the step's other
+   * Redis writes ({@code alongside}: hot outputs, cache entries) and, when the step ended the
+   * execution ({@code finished} not null), the notification that wakes whoever waits for it: one
+   * pipelined round trip (commands applied in order) for the whole step.
+   */
+  public Uni<Void> publish(
+      UUID executionId,
+      List<Event> events,
+      List<Request> alongside,
+      ExecutionStatus finished,
+      Instant createdAt) {
+    List<Request> batch = new ArrayList<>(events.size() + alongside.size() + 2);
     String key = ExecutionEvents.streamKey(executionId);
-    // One pipelined batch (one round trip, commands applied in order) instead of one round trip
-    // per event: a fan-out step queues dozens of nodes at once.
-    List<Request> batch = new ArrayList<>(events.size() + 1);
     for (Event event : events) {
       batch.add(
           Request.cmd(Command.XADD)
@@ -83,20 +85,37 @@ public class ExecutionNotifier {
               .arg("data")
               .arg(data(executionId, event).toString()));
     }
-    batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(ExecutionEvents.STREAM_TTL_SECONDS));
+    if (!events.isEmpty()) {
+      batch.add(Request.cmd(Command.EXPIRE).arg(key).arg(ExecutionEvents.STREAM_TTL_SECONDS));
+    }
+    batch.addAll(alongside);
+    if (finished != null) {
+      count(finished, createdAt);
+      batch.add(
+          Request.cmd(Command.PUBLISH)
+              .arg(ExecutionEvents.FINISHED_CHANNEL)
+              .arg(executionId.toString()));
+    }
+    if (batch.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
     return redis
         .batch(batch)
         .replaceWithVoid()
         .onFailure()
         .recoverWithItem(
             e -> {
-              Log.warnf("progress events of %s not published: %s", executionId, e.getMessage());
+              Log.warnf(
+                  "progress events of %s not published%s: %s",
+                  executionId,
+                  finished == null ? "" : " (nor its finished notification)",
+                  e.getMessage());
               return null;
             });
   }
 
-  /** Counts the execution's end and wakes whoever waits for it. */
-  public Uni<Void> finished(UUID executionId, ExecutionStatus status, Instant createdAt) {
+  /** Counts the execution's end. */
+  private void count(ExecutionStatus status, Instant createdAt) {
     Counter.builder("graph_executions_total")
         .description("Executions that reached a terminal status")
         .tag("status", status.wire())
@@ -108,15 +127,6 @@ public class ExecutionNotifier {
         .publishPercentileHistogram()
         .register(registry)
         .record(Duration.between(createdAt, Instant.now()));
-    return pubsub
-        .publish(ExecutionEvents.FINISHED_CHANNEL, executionId.toString())
-        .replaceWithVoid()
-        .onFailure()
-        .recoverWithItem(
-            e -> {
-              Log.warnf("finished notification for %s not sent: %s", executionId, e.getMessage());
-              return null;
-            });
   }
 
   private static ObjectNode data(UUID executionId, Event event) {

@@ -350,6 +350,58 @@ class OrchestratorFlowTest {
   }
 
   @Test
+  void confirmedTasksAreRecordedDispatchedWithoutAStepOfTheirOwnAndNotPublishedAgain()
+      throws Exception {
+    workers =
+        new WorkerStandIn(
+            task ->
+                task.nodeId().equals("held")
+                    ? null // the worker holds this task: no step of the execution follows
+                    : List.of(
+                        WorkerStandIn.succeed(
+                            task, JSON.objectNode().put(task.nodeId() + "_result", 1))));
+    UUID graph =
+        storeGraph(
+            """
+            nodes:
+              first: RuleNode
+              held: {node_type: RuleNode, timeout_ms: 60000}
+            edges:
+              - {from: first, to: held}
+            """);
+    UUID execution = execute(graph, JSON.objectNode(), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> workers.tasksFor("held") == 1);
+
+    // No step of the execution runs after the one that queued "held": the periodic flush records
+    // the broker's confirm.
+    await().atMost(Duration.ofSeconds(5)).until(() -> dispatchedAt(execution, "held") != null);
+    assertThat(dispatchedAt(execution, "first")).isNotNull();
+    // Past the dispatch grace (5 s), the reconciler (every second here) still finds nothing to
+    // publish again.
+    await()
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> workers.tasksFor("held") == 1);
+
+    var task = workers.tasks.stream().filter(t -> t.nodeId().equals("held")).findFirst().get();
+    workers.publish(WorkerStandIn.succeed(task, JSON.objectNode().put("held_result", 2)));
+    Map<String, Object> row = awaitTerminal(execution);
+    assertThat(row.get("status")).isEqualTo("completed");
+    assertThat(attemptOutcomes(execution, "held")).isEqualTo(Map.of(1, "succeeded"));
+  }
+
+  private OffsetDateTime dispatchedAt(UUID execution, String node) {
+    return pool.preparedQuery(
+            "SELECT dispatched_at FROM node_executions WHERE execution_id = $1 AND node_id = $2")
+        .execute(Tuple.of(execution, node))
+        .await()
+        .atMost(Duration.ofSeconds(5))
+        .iterator()
+        .next()
+        .getOffsetDateTime("dispatched_at");
+  }
+
+  @Test
   void acceptedExecutionWhoseRequestWasLostIsStartedByTheReconciler() throws Exception {
     workers =
         new WorkerStandIn(

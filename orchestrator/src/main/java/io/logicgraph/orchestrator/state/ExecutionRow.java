@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * An execution as the orchestrator reads it, locked, at the start of a step. A child execution
- * (started by a SubgraphNode) names its parent execution, the node and the node's attempt.
+ * (started by a SubgraphNode) names its parent execution, the node and the node's attempt. {@code
+ * updatedAt} is when a step last recorded progress (kept to within a second, see Advancer).
  */
 public record ExecutionRow(
     UUID id,
@@ -24,7 +25,8 @@ public record ExecutionRow(
     UUID parentExecutionId,
     String parentNodeId,
     Integer parentAttempt,
-    int depth) {
+    int depth,
+    Instant updatedAt) {
 
   /** A cancel was asked for and the execution is not over yet. */
   public boolean cancelPending() {

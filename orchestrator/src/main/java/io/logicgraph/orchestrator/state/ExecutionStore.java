@@ -23,9 +23,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -50,7 +52,7 @@ public class ExecutionStore {
     return tx.preparedQuery(
             "SELECT id, tenant_id, graph_id, graph_version, status, input::text AS input,"
                 + " created_at, deadline_at, cancel_requested_at, retry_requested_at, now() AS now,"
-                + " parent_execution_id, parent_node_id, parent_attempt, depth"
+                + " parent_execution_id, parent_node_id, parent_attempt, depth, updated_at"
                 + " FROM graph_executions WHERE id = $1 FOR UPDATE")
         .execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : toExecution(rows.iterator().next()));
@@ -74,20 +76,118 @@ public class ExecutionStore {
             });
   }
 
-  public Uni<Map<String, NodeRow>> loadNodes(SqlConnection tx, UUID executionId) {
+  private static final String NODE_COLUMNS =
+      "node_id, status, attempt, output IS NOT NULL AS has_output, error::text AS error,"
+          + " queued_at, dispatched_at, deadline_at, not_before";
+
+  /**
+   * The node rows of an execution. In the same statement, records the broker's confirms of earlier
+   * steps' tasks that are still only in memory ({@code confirmed}): a row marked so is returned
+   * with {@code dispatched_at} = the transaction's time.
+   */
+  public Uni<Map<String, NodeRow>> loadNodes(
+      SqlConnection tx, UUID executionId, DispatchMarks.Marks confirmed, Instant now) {
+    if (confirmed == null || confirmed.isEmpty()) {
+      return tx.preparedQuery(
+              "SELECT " + NODE_COLUMNS + " FROM node_executions WHERE execution_id = $1")
+          .execute(Tuple.of(executionId))
+          .map(rows -> toNodes(rows, now));
+    }
     return tx.preparedQuery(
-            "SELECT node_id, status, attempt, output IS NOT NULL AS has_output, error::text AS error,"
-                + " queued_at, dispatched_at, deadline_at, not_before"
+            "WITH marked AS (UPDATE node_executions n SET dispatched_at = now()"
+                + " FROM unnest($2::text[], $3::int[]) AS u(node_id, attempt)"
+                + " WHERE n.execution_id = $1 AND n.node_id = u.node_id AND n.attempt = u.attempt"
+                + " AND n.status = 'queued' AND n.dispatched_at IS NULL RETURNING n.node_id),"
+                + " marked_items AS (UPDATE node_items i SET dispatched_at = now()"
+                + " FROM unnest($4::text[], $5::int[]) AS u(node_id, attempt)"
+                + " WHERE i.execution_id = $1 AND i.node_id = u.node_id AND i.attempt = u.attempt"
+                + " AND i.status = 'queued' AND i.dispatched_at IS NULL RETURNING 1)"
+                + " SELECT "
+                + NODE_COLUMNS
+                + ", node_id IN (SELECT node_id FROM marked) AS marked"
                 + " FROM node_executions WHERE execution_id = $1")
-        .execute(Tuple.of(executionId))
+        .execute(
+            Tuple.of(
+                executionId,
+                confirmed.nodeIds(),
+                confirmed.nodeAttempts(),
+                confirmed.itemNodeIds(),
+                confirmed.itemAttempts()))
+        .map(rows -> toNodes(rows, now));
+  }
+
+  private static Map<String, NodeRow> toNodes(RowSet<Row> rows, Instant now) {
+    Map<String, NodeRow> nodes = new LinkedHashMap<>();
+    boolean withMarks = rows.columnsNames().contains("marked");
+    for (Row row : rows) {
+      NodeRow node = toNode(row);
+      if (withMarks && Boolean.TRUE.equals(row.getBoolean("marked"))) {
+        node = node.withDispatchedAt(now);
+      }
+      nodes.put(node.nodeId(), node);
+    }
+    return nodes;
+  }
+
+  /**
+   * Records that the broker confirmed these tasks, for executions no step of this replica wrote
+   * them for. Executions whose row another transaction holds are skipped (that step or the next
+   * flush writes them; waiting could deadlock with a step updating the same node rows); returns the
+   * executions written.
+   */
+  public Uni<Set<UUID>> flushDispatched(Map<UUID, DispatchMarks.Marks> confirmed) {
+    List<UUID> executions = new ArrayList<>(confirmed.keySet());
+    List<UUID> nodeExecutions = new ArrayList<>();
+    List<String> nodeIds = new ArrayList<>();
+    List<Integer> nodeAttempts = new ArrayList<>();
+    List<UUID> itemExecutions = new ArrayList<>();
+    List<String> itemNodeIds = new ArrayList<>();
+    List<Integer> itemAttempts = new ArrayList<>();
+    confirmed.forEach(
+        (executionId, marks) -> {
+          for (int i = 0; i < marks.nodeIds().length; i++) {
+            nodeExecutions.add(executionId);
+            nodeIds.add(marks.nodeIds()[i]);
+            nodeAttempts.add(marks.nodeAttempts()[i]);
+          }
+          for (int i = 0; i < marks.itemNodeIds().length; i++) {
+            itemExecutions.add(executionId);
+            itemNodeIds.add(marks.itemNodeIds()[i]);
+            itemAttempts.add(marks.itemAttempts()[i]);
+          }
+        });
+    return pool.preparedQuery(
+            "WITH locked AS (SELECT id FROM graph_executions WHERE id = ANY($1::uuid[])"
+                + " FOR UPDATE SKIP LOCKED),"
+                + " marked AS (UPDATE node_executions n SET dispatched_at = now()"
+                + " FROM unnest($2::uuid[], $3::text[], $4::int[]) AS u(execution_id, node_id, attempt)"
+                + " JOIN locked l ON l.id = u.execution_id"
+                + " WHERE n.execution_id = u.execution_id AND n.node_id = u.node_id"
+                + " AND n.attempt = u.attempt AND n.status = 'queued' AND n.dispatched_at IS NULL"
+                + " RETURNING 1),"
+                + " marked_items AS (UPDATE node_items i SET dispatched_at = now()"
+                + " FROM unnest($5::uuid[], $6::text[], $7::int[]) AS u(execution_id, node_id, attempt)"
+                + " JOIN locked l ON l.id = u.execution_id"
+                + " WHERE i.execution_id = u.execution_id AND i.node_id = u.node_id"
+                + " AND i.attempt = u.attempt AND i.status = 'queued' AND i.dispatched_at IS NULL"
+                + " RETURNING 1)"
+                + " SELECT id FROM locked")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  executions.toArray(UUID[]::new),
+                  nodeExecutions.toArray(UUID[]::new),
+                  nodeIds.toArray(String[]::new),
+                  nodeAttempts.toArray(Integer[]::new),
+                  itemExecutions.toArray(UUID[]::new),
+                  itemNodeIds.toArray(String[]::new),
+                  itemAttempts.toArray(Integer[]::new)
+                }))
         .map(
             rows -> {
-              Map<String, NodeRow> nodes = new LinkedHashMap<>();
-              for (Row row : rows) {
-                NodeRow node = toNode(row);
-                nodes.put(node.nodeId(), node);
-              }
-              return nodes;
+              Set<UUID> written = new HashSet<>();
+              rows.forEach(row -> written.add(row.getUUID("id")));
+              return written;
             });
   }
 
@@ -113,24 +213,25 @@ public class ExecutionStore {
             });
   }
 
-  /** Creates the pending node rows of a new execution and marks it running. */
+  /**
+   * Creates the pending node rows of a new (pending) execution and marks it running, in one
+   * statement. A pending execution has no node rows yet (they are created with the status change),
+   * so the rows are all pending at attempt 0.
+   */
   public Uni<Void> start(SqlConnection tx, UUID executionId, Dag dag) {
     List<String> ids = dag.topologicalOrder();
     String[] nodeIds = ids.toArray(String[]::new);
     String[] types =
         ids.stream().map(id -> dag.graph().node(id).nodeType().typeName()).toArray(String[]::new);
     return tx.preparedQuery(
-            "INSERT INTO node_executions (execution_id, node_id, node_type, status, attempt)"
+            "WITH created AS (INSERT INTO node_executions"
+                + " (execution_id, node_id, node_type, status, attempt)"
                 + " SELECT $1, u.node_id, u.node_type, 'pending', 0"
                 + " FROM unnest($2::text[], $3::text[]) AS u(node_id, node_type)"
-                + " ON CONFLICT DO NOTHING")
+                + " ON CONFLICT DO NOTHING RETURNING 1)"
+                + " UPDATE graph_executions SET status = 'running', started_at = now(),"
+                + " updated_at = now() WHERE id = $1 AND status = 'pending'")
         .execute(Tuple.of(executionId, nodeIds, types))
-        .chain(
-            () ->
-                tx.preparedQuery(
-                        "UPDATE graph_executions SET status = 'running', started_at = now(),"
-                            + " updated_at = now() WHERE id = $1 AND status = 'pending'")
-                    .execute(Tuple.of(executionId)))
         .replaceWithVoid();
   }
 
@@ -166,6 +267,112 @@ public class ExecutionStore {
                   workerId
                 }))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Records a step's worker results in one statement: every result's attempt in {@code
+   * node_attempts} (first one wins), and, for each result that was the first of its attempt and
+   * carries a node update, the node's new state: finished (completed or failed, with output, error,
+   * times and worker) or sent back to pending for a retry (error and backoff). Returns the {@code
+   * nodeId/attempt} keys that were recorded for the first time; a node update whose attempt was
+   * recorded before changes nothing.
+   */
+  public Uni<Set<String>> applyAttempts(
+      SqlConnection tx, UUID executionId, List<AttemptRecord> attempts) {
+    if (attempts.isEmpty()) {
+      return Uni.createFrom().item(Set.of());
+    }
+    int n = attempts.size();
+    String[] nodeIds = new String[n];
+    Integer[] numbers = new Integer[n];
+    String[] outcomes = new String[n];
+    String[] errors = new String[n];
+    OffsetDateTime[] started = new OffsetDateTime[n];
+    OffsetDateTime[] completed = new OffsetDateTime[n];
+    String[] workers = new String[n];
+    String[] statuses = new String[n];
+    String[] outputs = new String[n];
+    Long[] backoffs = new Long[n];
+    for (int i = 0; i < n; i++) {
+      AttemptRecord a = attempts.get(i);
+      nodeIds[i] = a.nodeId();
+      numbers[i] = a.attempt();
+      outcomes[i] = a.outcome();
+      errors[i] = write(a.error());
+      started[i] = time(a.startedAt());
+      completed[i] = time(a.completedAt());
+      workers[i] = a.workerId();
+      statuses[i] = a.nodeStatus() == null ? null : a.nodeStatus().wire();
+      outputs[i] = write(a.output());
+      backoffs[i] = a.retryBackoffMs();
+    }
+    return tx.preparedQuery(
+            "WITH u AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[],"
+                + " $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[],"
+                + " $11::bigint[]) AS u(node_id, attempt, outcome, error, started_at, completed_at,"
+                + " worker_id, status, output, backoff_ms)),"
+                + " recorded AS (INSERT INTO node_attempts (execution_id, node_id, attempt, outcome,"
+                + " error, started_at, completed_at, worker_id, recorded_at)"
+                + " SELECT $1, node_id, attempt, outcome, error::jsonb, started_at, completed_at,"
+                + " worker_id, now() FROM u ON CONFLICT DO NOTHING RETURNING node_id, attempt),"
+                + " updated AS (UPDATE node_executions n SET status = u.status,"
+                + " error = u.error::jsonb,"
+                + " output = CASE WHEN u.backoff_ms IS NULL THEN u.output::jsonb ELSE n.output END,"
+                + " started_at = CASE WHEN u.backoff_ms IS NULL THEN u.started_at"
+                + " ELSE n.started_at END,"
+                + " completed_at = CASE WHEN u.backoff_ms IS NULL THEN u.completed_at"
+                + " ELSE n.completed_at END,"
+                + " worker_id = CASE WHEN u.backoff_ms IS NULL THEN u.worker_id ELSE n.worker_id END,"
+                + " dispatched_at = coalesce(n.dispatched_at, now()),"
+                + " not_before = CASE WHEN u.backoff_ms IS NULL THEN n.not_before"
+                + " WHEN u.backoff_ms > 0 THEN now() + u.backoff_ms * interval '1 millisecond' END"
+                + " FROM u JOIN recorded r ON r.node_id = u.node_id AND r.attempt = u.attempt"
+                + " WHERE u.status IS NOT NULL AND n.execution_id = $1 AND n.node_id = u.node_id"
+                + " RETURNING 1)"
+                + " SELECT node_id, attempt FROM recorded")
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  executionId,
+                  nodeIds,
+                  numbers,
+                  outcomes,
+                  errors,
+                  started,
+                  completed,
+                  workers,
+                  statuses,
+                  outputs,
+                  backoffs
+                }))
+        .map(
+            rows -> {
+              Set<String> recorded = new HashSet<>();
+              rows.forEach(
+                  row -> recorded.add(row.getString("node_id") + "/" + row.getInteger("attempt")));
+              return recorded;
+            });
+  }
+
+  /**
+   * One result to record ({@link #applyAttempts}): the attempt's outcome, and the node's new status
+   * when the result is applied to it (null: only recorded, e.g. a stale result). {@code
+   * retryBackoffMs} non-null: the node goes back to pending for a retry after that backoff.
+   */
+  public record AttemptRecord(
+      String nodeId,
+      int attempt,
+      String outcome,
+      NodeError error,
+      Instant startedAt,
+      Instant completedAt,
+      String workerId,
+      NodeStatus nodeStatus,
+      ObjectNode output,
+      Long retryBackoffMs) {
+    public String key() {
+      return nodeId + "/" + attempt;
+    }
   }
 
   /** Stores the applied outcome of the node's current attempt. */
@@ -700,7 +907,8 @@ public class ExecutionStore {
         row.getUUID("parent_execution_id"),
         row.getString("parent_node_id"),
         row.getInteger("parent_attempt"),
-        row.getInteger("depth"));
+        row.getInteger("depth"),
+        instant(row.getOffsetDateTime("updated_at")));
   }
 
   private static NodeRow toNode(Row row) {

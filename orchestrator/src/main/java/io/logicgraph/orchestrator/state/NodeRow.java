@@ -36,6 +36,11 @@ public record NodeRow(
         notBefore);
   }
 
+  public NodeRow withDispatchedAt(Instant at) {
+    return new NodeRow(
+        nodeId, status, attempt, output, hasOutput, error, queuedAt, at, deadlineAt, notBefore);
+  }
+
   public NodeState toState() {
     return new NodeState(nodeId, status, attempt, output, error);
   }

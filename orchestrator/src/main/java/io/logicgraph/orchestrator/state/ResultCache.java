@@ -14,8 +14,12 @@ import io.quarkus.redis.datasource.keys.KeyScanArgs;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -80,25 +84,17 @@ public class ResultCache {
             });
   }
 
-  public Uni<Void> store(Map<String, CacheWrite> writes) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (var entry : writes.entrySet()) {
-      chain =
-          chain.chain(
-              () ->
-                  values
-                      .setex(
-                          entry.getKey(),
-                          entry.getValue().ttlS(),
-                          entry.getValue().output().toString())
-                      .onFailure()
-                      .recoverWithItem(
-                          e -> {
-                            Log.debugf("result not cached: %s", e.getMessage());
-                            return null;
-                          }));
-    }
-    return chain;
+  /** The Redis commands that cache these outputs, to be sent in the step's pipelined batch. */
+  public List<Request> storeCommands(Map<String, CacheWrite> writes) {
+    List<Request> commands = new ArrayList<>(writes.size());
+    writes.forEach(
+        (key, write) ->
+            commands.add(
+                Request.cmd(Command.SETEX)
+                    .arg(key)
+                    .arg(write.ttlS())
+                    .arg(write.output().toString())));
+    return commands;
   }
 
   /** Samples the cache's size (bounded scan). */
