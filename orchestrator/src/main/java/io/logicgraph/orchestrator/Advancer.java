@@ -532,9 +532,8 @@ public class Advancer {
   /**
    * The effects of the step's worker results when they can be recorded in the statement that reads
    * the node rows (each decided as if the result belongs to its node's current in-flight attempt,
-   * which that statement checks); null when the step has no such result, one node has several
-   * results in it, or one is a poison verdict (then they are applied one after the other, after the
-   * read).
+   * which that statement checks); null when the step has no such result or one node has several
+   * results in it (then they are applied one after the other, after the read).
    */
   private Map<String, Applied> mergeableEffects(Step step, List<NodeResult> results) {
     if (results.isEmpty()) {
@@ -545,9 +544,6 @@ public class Advancer {
       NodeDefinition node = step.dag.graph().node(result.nodeId());
       if (node == null || isFanOut(step, result.nodeId())) {
         continue;
-      }
-      if (isPoisonVerdict(result)) {
-        return null; // it may apply to a later attempt than its own: decided after the read
       }
       if (effects.put(result.nodeId(), decide(step, node, result)) != null) {
         return null;
