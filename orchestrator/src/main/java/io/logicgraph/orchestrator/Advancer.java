@@ -367,24 +367,14 @@ public class Advancer {
                           null));
                 }
                 dispatchMarks.restore(id, confirmed);
-                return applyResults(tx, step, results);
-              }
-              Map<String, Applied> effects = mergeableEffects(step, results);
-              if (effects != null) {
-                return store
-                    .loadNodesApplying(
-                        tx,
-                        id,
-                        confirmed,
-                        effects.values().stream().map(Applied::record).toList(),
-                        step.execution.now())
-                    .chain(loaded -> applied(tx, step, results, effects, loaded));
+                return Uni.createFrom().voidItem();
               }
               return store
                   .loadNodes(tx, id, confirmed, step.execution.now())
                   .invoke(step.nodes::putAll)
-                  .chain(() -> applyResults(tx, step, results));
+                  .replaceWithVoid();
             })
+        .chain(() -> applyResults(tx, step, results))
         .chain(() -> applyFinishedChildren(tx, step))
         .invoke(() -> step.sweeping = sweep)
         .chain(() -> sweep ? sweep(tx, step) : Uni.createFrom().voidItem())
@@ -501,7 +491,7 @@ public class Advancer {
         continue;
       }
       claimed.put(result.nodeId(), result.attempt());
-      Applied effect = decide(step, node, result);
+      Applied effect = decide(step, row, node, result);
       applied.put(effect.record().key(), effect);
       records.add(effect.record());
     }
@@ -530,86 +520,15 @@ public class Advancer {
   }
 
   /**
-   * The effects of the step's worker results when they can be recorded in the statement that reads
-   * the node rows (each decided as if the result belongs to its node's current in-flight attempt,
-   * which that statement checks); null when the step has no such result or one node has several
-   * results in it (then they are applied one after the other, after the read).
-   */
-  private Map<String, Applied> mergeableEffects(Step step, List<NodeResult> results) {
-    if (results.isEmpty()) {
-      return null;
-    }
-    Map<String, Applied> effects = new LinkedHashMap<>();
-    for (NodeResult result : results) {
-      NodeDefinition node = step.dag.graph().node(result.nodeId());
-      if (node == null || isFanOut(step, result.nodeId())) {
-        continue;
-      }
-      if (effects.put(result.nodeId(), decide(step, node, result)) != null) {
-        return null;
-      }
-    }
-    return effects.isEmpty() ? null : effects;
-  }
-
-  /**
-   * After the statement that read the node rows and recorded the results ({@link
-   * ExecutionStore#loadNodesApplying}): applies each recorded effect to the step, and treats the
-   * others as {@link #applyResults} does (a duplicate of an applied result, a late result); then
-   * the fan-out item results, one by one.
-   */
-  private Uni<Void> applied(
-      SqlConnection tx,
-      Step step,
-      List<NodeResult> results,
-      Map<String, Applied> effects,
-      ExecutionStore.LoadedNodes loaded) {
-    UUID id = step.execution.id();
-    step.nodes.putAll(loaded.nodes());
-    List<NodeResult> items = new ArrayList<>();
-    for (NodeResult result : results) {
-      NodeRow row = loaded.nodes().get(result.nodeId());
-      if (row == null || step.dag.graph().node(result.nodeId()) == null) {
-        Log.warnf("result for unknown node %s of execution %s ignored", result.nodeId(), id);
-        continue;
-      }
-      if (isFanOut(step, result.nodeId())) {
-        items.add(result);
-        continue;
-      }
-      NodeType type = step.dag.graph().node(result.nodeId()).nodeType();
-      if (type.worker().isPool()) {
-        queueMetrics.consumed(type.worker().queue());
-      }
-      if (loaded.applied().contains(result.nodeId())) {
-        effects.get(result.nodeId()).apply(step);
-      } else if (row.attempt() == result.attempt()) {
-        if (!row.status().isInFlight()) {
-          // A duplicate of the applied result (see applyResults).
-          step.republishUndispatched(result.nodeId(), config.dispatchGrace());
-        }
-      } else {
-        Log.infof(
-            "late result of attempt %d of node %s (current attempt %d) ignored",
-            result.attempt(), result.nodeId(), row.attempt());
-      }
-    }
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (NodeResult result : items) {
-      chain = chain.chain(() -> applyItemResult(tx, step, step.nodes.get(result.nodeId()), result));
-    }
-    return chain;
-  }
-
-  /**
    * What applying a result of the node's current attempt does, decided before it is stored (the
    * same decision {@link #failAttempt} makes for a failure).
    */
-  private Applied decide(Step step, NodeDefinition node, NodeResult result) {
+  private Applied decide(Step step, NodeRow row, NodeDefinition node, NodeResult result) {
     if (result.outcome() == NodeOutcome.SUCCEEDED) {
       ObjectNode output = result.output() == null ? JSON.objectNode() : result.output();
       return new Applied(
           record(result, NodeStatus.COMPLETED, output, null),
+          row,
           NodeStatus.COMPLETED,
           output,
           null,
@@ -620,10 +539,11 @@ public class Advancer {
             ? result.error()
             : NodeError.permanent(
                 ErrorCode.E001, result.nodeId(), "worker reported a failure", null);
-    if (retries(step, result.attempt(), node, error)) {
-      long backoff = backoffMs(node.retryOrDefault(), result.attempt(), error);
+    if (retries(step, row, node, error)) {
+      long backoff = backoffMs(node.retryOrDefault(), row.attempt(), error);
       return new Applied(
           record(result, NodeStatus.PENDING, null, backoff),
+          row,
           NodeStatus.PENDING,
           null,
           error,
@@ -631,10 +551,11 @@ public class Advancer {
     }
     ObjectNode output =
         node.onErrorOrDefault() == OnError.CONTINUE
-            ? JSON.objectNode().putNull(result.nodeId() + "_result")
+            ? JSON.objectNode().putNull(row.nodeId() + "_result")
             : null;
     return new Applied(
         record(result, NodeStatus.FAILED, output, null),
+        row,
         NodeStatus.FAILED,
         output,
         error,
@@ -660,14 +581,13 @@ public class Advancer {
   /** A result's effect on its node, applied to the step once the attempt proved new. */
   private record Applied(
       AttemptRecord record,
+      NodeRow row,
       NodeStatus status,
       ObjectNode output,
       NodeError error,
       ExecutionEventType event) {
 
-    /** Applies the effect to the node's row as the step read it (the attempt still in flight). */
     void apply(Step step) {
-      NodeRow row = step.nodes.get(record.nodeId());
       step.update(row, status, output, error);
       if (status == NodeStatus.COMPLETED) {
         step.succeeded.add(row.nodeId());
@@ -688,7 +608,7 @@ public class Advancer {
       NodeError error,
       NodeResult result) {
     UUID id = step.execution.id();
-    if (retries(step, row.attempt(), node, error)) {
+    if (retries(step, row, node, error)) {
       long backoff = backoffMs(node.retryOrDefault(), row.attempt(), error);
       return store
           .resetForRetry(tx, id, row.nodeId(), error, backoff)
@@ -714,8 +634,10 @@ public class Advancer {
   }
 
   /** Whether a failed attempt is retried: a retryable error, attempts left, execution running. */
-  private boolean retries(Step step, int attempt, NodeDefinition node, NodeError error) {
-    return error.retryable() && !step.status.isTerminal() && attempt < allowedAttempts(node, error);
+  private boolean retries(Step step, NodeRow row, NodeDefinition node, NodeError error) {
+    return error.retryable()
+        && !step.status.isTerminal()
+        && row.attempt() < allowedAttempts(node, error);
   }
 
   /** A dead-lettered task that crashed its workers (see DeadLetterConsumer): E011, permanent. */

@@ -116,123 +116,6 @@ public class ExecutionStore {
         .map(rows -> toNodes(rows, now));
   }
 
-  /**
-   * {@link #loadNodes}, and in the same statement records the step's worker results, as {@link
-   * #applyAttempts} does, except that the statement itself checks what the caller decided
-   * beforehand: a result is applied (its node updated) only when it belongs to its node's current
-   * in-flight attempt and its attempt was not recorded before; a result of an older attempt is
-   * recorded as {@code stale}; a duplicate of an applied one changes nothing. The rows are returned
-   * as they were before the results; {@link LoadedNodes#applied} names the nodes updated. At most
-   * one result per node.
-   */
-  public Uni<LoadedNodes> loadNodesApplying(
-      SqlConnection tx,
-      UUID executionId,
-      DispatchMarks.Marks confirmed,
-      List<AttemptRecord> attempts,
-      Instant now) {
-    DispatchMarks.Marks marks =
-        confirmed != null
-            ? confirmed
-            : new DispatchMarks.Marks(
-                new String[0], new Integer[0], new String[0], new Integer[0], now);
-    Object[] params = new Object[15];
-    params[0] = executionId;
-    params[1] = marks.nodeIds();
-    params[2] = marks.nodeAttempts();
-    params[3] = marks.itemNodeIds();
-    params[4] = marks.itemAttempts();
-    System.arraycopy(attemptArrays(attempts), 0, params, 5, 10);
-    return tx.preparedQuery(
-            "WITH u AS (SELECT * FROM unnest($6::text[], $7::int[], $8::text[], $9::text[],"
-                + " $10::timestamptz[], $11::timestamptz[], $12::text[], $13::text[], $14::text[],"
-                + " $15::bigint[]) AS u(node_id, attempt, outcome, error, started_at, completed_at,"
-                + " worker_id, status, output, backoff_ms)),"
-                + " c AS (SELECT u.*, n.attempt AS row_attempt,"
-                + " (n.attempt = u.attempt AND n.status IN ('queued', 'running')) AS current"
-                + " FROM u JOIN node_executions n ON n.execution_id = $1 AND n.node_id = u.node_id),"
-                + " recorded AS (INSERT INTO node_attempts (execution_id, node_id, attempt, outcome,"
-                + " error, started_at, completed_at, worker_id, recorded_at)"
-                + " SELECT $1, node_id, attempt, CASE WHEN current THEN outcome ELSE 'stale' END,"
-                + " error::jsonb, started_at, completed_at, worker_id, now() FROM c"
-                + " WHERE current OR attempt <> row_attempt"
-                + " ON CONFLICT DO NOTHING RETURNING node_id, attempt),"
-                + " applied AS (UPDATE node_executions n SET status = c.status,"
-                + " error = c.error::jsonb,"
-                + " output = CASE WHEN c.backoff_ms IS NULL THEN c.output::jsonb ELSE n.output END,"
-                + " started_at = CASE WHEN c.backoff_ms IS NULL THEN c.started_at"
-                + " ELSE n.started_at END,"
-                + " completed_at = CASE WHEN c.backoff_ms IS NULL THEN c.completed_at"
-                + " ELSE n.completed_at END,"
-                + " worker_id = CASE WHEN c.backoff_ms IS NULL THEN c.worker_id ELSE n.worker_id END,"
-                + " dispatched_at = coalesce(n.dispatched_at, now()),"
-                + " not_before = CASE WHEN c.backoff_ms IS NULL THEN n.not_before"
-                + " WHEN c.backoff_ms > 0 THEN now() + c.backoff_ms * interval '1 millisecond' END"
-                + " FROM c JOIN recorded r ON r.node_id = c.node_id AND r.attempt = c.attempt"
-                + " WHERE c.current AND n.execution_id = $1 AND n.node_id = c.node_id"
-                + " RETURNING n.node_id),"
-                // A row is updated once per statement: the applied result records the confirm.
-                + " marked AS (UPDATE node_executions n SET dispatched_at = now()"
-                + " FROM unnest($2::text[], $3::int[]) AS m(node_id, attempt)"
-                + " WHERE n.execution_id = $1 AND n.node_id = m.node_id AND n.attempt = m.attempt"
-                + " AND n.status = 'queued' AND n.dispatched_at IS NULL"
-                + " AND NOT EXISTS (SELECT 1 FROM c WHERE c.node_id = m.node_id AND c.current)"
-                + " RETURNING n.node_id),"
-                + " marked_items AS (UPDATE node_items i SET dispatched_at = now()"
-                + " FROM unnest($4::text[], $5::int[]) AS m(node_id, attempt)"
-                + " WHERE i.execution_id = $1 AND i.node_id = m.node_id AND i.attempt = m.attempt"
-                + " AND i.status = 'queued' AND i.dispatched_at IS NULL RETURNING 1)"
-                + " SELECT "
-                + NODE_COLUMNS
-                + ", node_id IN (SELECT node_id FROM marked) AS marked,"
-                + " node_id IN (SELECT node_id FROM applied) AS applied"
-                + " FROM node_executions WHERE execution_id = $1")
-        .execute(Tuple.from(params))
-        .map(
-            rows -> {
-              Set<String> applied = new HashSet<>();
-              for (Row row : rows) {
-                if (Boolean.TRUE.equals(row.getBoolean("applied"))) {
-                  applied.add(row.getString("node_id"));
-                }
-              }
-              return new LoadedNodes(toNodes(rows, now), applied);
-            });
-  }
-
-  /** Node rows as a step read them, and the nodes its results were applied to. */
-  public record LoadedNodes(Map<String, NodeRow> nodes, Set<String> applied) {}
-
-  private static Object[] attemptArrays(List<AttemptRecord> attempts) {
-    int n = attempts.size();
-    String[] nodeIds = new String[n];
-    Integer[] numbers = new Integer[n];
-    String[] outcomes = new String[n];
-    String[] errors = new String[n];
-    OffsetDateTime[] started = new OffsetDateTime[n];
-    OffsetDateTime[] completed = new OffsetDateTime[n];
-    String[] workers = new String[n];
-    String[] statuses = new String[n];
-    String[] outputs = new String[n];
-    Long[] backoffs = new Long[n];
-    for (int i = 0; i < n; i++) {
-      AttemptRecord a = attempts.get(i);
-      nodeIds[i] = a.nodeId();
-      numbers[i] = a.attempt();
-      outcomes[i] = a.outcome();
-      errors[i] = write(a.error());
-      started[i] = time(a.startedAt());
-      completed[i] = time(a.completedAt());
-      workers[i] = a.workerId();
-      statuses[i] = a.nodeStatus() == null ? null : a.nodeStatus().wire();
-      outputs[i] = write(a.output());
-      backoffs[i] = a.retryBackoffMs();
-    }
-    return new Object[] {
-      nodeIds, numbers, outcomes, errors, started, completed, workers, statuses, outputs, backoffs
-    };
-  }
-
   private static Map<String, NodeRow> toNodes(RowSet<Row> rows, Instant now) {
     Map<String, NodeRow> nodes = new LinkedHashMap<>();
     boolean withMarks = rows.columnsNames().contains("marked");
@@ -399,7 +282,30 @@ public class ExecutionStore {
     if (attempts.isEmpty()) {
       return Uni.createFrom().item(Set.of());
     }
-    Object[] arrays = attemptArrays(attempts);
+    int n = attempts.size();
+    String[] nodeIds = new String[n];
+    Integer[] numbers = new Integer[n];
+    String[] outcomes = new String[n];
+    String[] errors = new String[n];
+    OffsetDateTime[] started = new OffsetDateTime[n];
+    OffsetDateTime[] completed = new OffsetDateTime[n];
+    String[] workers = new String[n];
+    String[] statuses = new String[n];
+    String[] outputs = new String[n];
+    Long[] backoffs = new Long[n];
+    for (int i = 0; i < n; i++) {
+      AttemptRecord a = attempts.get(i);
+      nodeIds[i] = a.nodeId();
+      numbers[i] = a.attempt();
+      outcomes[i] = a.outcome();
+      errors[i] = write(a.error());
+      started[i] = time(a.startedAt());
+      completed[i] = time(a.completedAt());
+      workers[i] = a.workerId();
+      statuses[i] = a.nodeStatus() == null ? null : a.nodeStatus().wire();
+      outputs[i] = write(a.output());
+      backoffs[i] = a.retryBackoffMs();
+    }
     return tx.preparedQuery(
             "WITH u AS (SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[],"
                 + " $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[],"
@@ -426,10 +332,19 @@ public class ExecutionStore {
                 + " SELECT node_id, attempt FROM recorded")
         .execute(
             Tuple.from(
-                java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of((Object) executionId),
-                        java.util.Arrays.stream(arrays))
-                    .toArray()))
+                new Object[] {
+                  executionId,
+                  nodeIds,
+                  numbers,
+                  outcomes,
+                  errors,
+                  started,
+                  completed,
+                  workers,
+                  statuses,
+                  outputs,
+                  backoffs
+                }))
         .map(
             rows -> {
               Set<String> recorded = new HashSet<>();
