@@ -93,6 +93,20 @@ public class ExecutionStore {
           .execute(Tuple.of(executionId))
           .map(rows -> toNodes(rows, now));
     }
+    if (confirmed.itemNodeIds().length == 0) {
+      // Most steps: no fan-out item among the confirms, so node_items is not touched at all.
+      return tx.preparedQuery(
+              "WITH marked AS (UPDATE node_executions n SET dispatched_at = now()"
+                  + " FROM unnest($2::text[], $3::int[]) AS u(node_id, attempt)"
+                  + " WHERE n.execution_id = $1 AND n.node_id = u.node_id AND n.attempt = u.attempt"
+                  + " AND n.status = 'queued' AND n.dispatched_at IS NULL RETURNING n.node_id)"
+                  + " SELECT "
+                  + NODE_COLUMNS
+                  + ", node_id IN (SELECT node_id FROM marked) AS marked"
+                  + " FROM node_executions WHERE execution_id = $1")
+          .execute(Tuple.of(executionId, confirmed.nodeIds(), confirmed.nodeAttempts()))
+          .map(rows -> toNodes(rows, now));
+    }
     return tx.preparedQuery(
             "WITH marked AS (UPDATE node_executions n SET dispatched_at = now()"
                 + " FROM unnest($2::text[], $3::int[]) AS u(node_id, attempt)"
