@@ -1,6 +1,5 @@
 package io.logicgraph.gateway;
 
-import io.logicgraph.gateway.messaging.BrokerTopology;
 import io.logicgraph.gateway.messaging.ExecutionRequestPublisher;
 import io.logicgraph.gateway.store.Database;
 import io.logicgraph.gateway.store.ExecutionEntity;
@@ -28,17 +27,12 @@ public class ExecutionControl {
 
   private final ExecutionStore executions;
   private final ExecutionRequestPublisher publisher;
-  private final BrokerTopology topology;
   private final Counter publishFailures;
 
   public ExecutionControl(
-      ExecutionStore executions,
-      ExecutionRequestPublisher publisher,
-      BrokerTopology topology,
-      MeterRegistry registry) {
+      ExecutionStore executions, ExecutionRequestPublisher publisher, MeterRegistry registry) {
     this.executions = executions;
     this.publisher = publisher;
-    this.topology = topology;
     // the same counter as the launcher's: every request the broker did not confirm
     this.publishFailures =
         Counter.builder("gateway.execution.request.publish.failures")
@@ -72,7 +66,7 @@ public class ExecutionControl {
 
   private Uni<ExecutionEntity> tell(
       ExecutionEntity execution, ExecutionCommand command, Executor onContext) {
-    if (!topology.ready() || !publisher.connected()) {
+    if (!publisher.connected()) {
       publishFailures.increment();
       log(execution, command, "the broker is unavailable");
       return Uni.createFrom().item(execution);

@@ -1,7 +1,6 @@
 package io.logicgraph.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.logicgraph.gateway.messaging.BrokerTopology;
 import io.logicgraph.gateway.messaging.ExecutionRequestPublisher;
 import io.logicgraph.gateway.store.Database;
 import io.logicgraph.gateway.store.ExecutionStore;
@@ -13,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import org.jboss.logging.Logger;
@@ -29,33 +27,20 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class ExecutionLauncher {
   private static final Logger LOG = Logger.getLogger(ExecutionLauncher.class);
-  private static final Duration CHANNEL_POLL = Duration.ofMillis(20);
-
-  /**
-   * How long a "connected" verdict of the outgoing channel is reused. Asking the connector walks
-   * its configuration (about 5 % of the gateway's CPU under execute load in a profile); a channel
-   * that drops within this time fails the publish instead, and the reconciler starts that
-   * execution.
-   */
-  private static final long CONNECTED_REUSE_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final ExecutionStore executions;
   private final ExecutionRequestPublisher publisher;
-  private final BrokerTopology topology;
   private final GatewayConfig.ExecutionSettings settings;
   private final Counter accepted;
   private final Counter publishFailures;
-  private volatile long connectedUntil = System.nanoTime();
 
   public ExecutionLauncher(
       ExecutionStore executions,
       ExecutionRequestPublisher publisher,
-      BrokerTopology topology,
       GatewayConfig config,
       MeterRegistry registry) {
     this.executions = executions;
     this.publisher = publisher;
-    this.topology = topology;
     this.settings = config.execution();
     this.accepted =
         Counter.builder("gateway.executions.accepted")
@@ -81,46 +66,19 @@ public class ExecutionLauncher {
             idempotencyKey,
             settings.timeout(),
             settings.idempotencyRetention());
-    return brokerUsable(System.nanoTime() + settings.publishTimeout().toNanos(), onContext)
-        .chain(() -> store(request, tenant, onContext));
+    return brokerUsable().chain(() -> store(request, tenant, onContext));
   }
 
   /**
-   * Refuses before storing when the broker cannot take the request: a client retry is better than a
-   * request the broker cannot take. While the gateway's own broker connection is up but the
-   * outgoing channel is still connecting (a fresh gateway opens it with its first request, and
-   * every request arriving meanwhile sees it "not connected"), waits for it up to the publish
-   * timeout.
+   * Refuses before storing when the broker cannot take the request (the gateway's broker link is
+   * not connected): a client retry is better than a request the broker cannot take.
    */
-  private Uni<Void> brokerUsable(long deadline, Executor onContext) {
-    if (topology.ready() && channelConnected()) {
+  private Uni<Void> brokerUsable() {
+    if (publisher.connected()) {
       return Uni.createFrom().voidItem();
     }
-    if (!topology.ready() || System.nanoTime() - deadline >= 0) {
-      io.quarkus.logging.Log.warnf(
-          "execution refused, broker not usable: topology %s, outgoing channel %s",
-          topology.state(), publisher.connected() ? "connected" : "not connected");
-      return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
-    }
-    return Uni.createFrom()
-        .voidItem()
-        .onItem()
-        .delayIt()
-        .by(CHANNEL_POLL)
-        .emitOn(onContext)
-        .chain(() -> brokerUsable(deadline, onContext));
-  }
-
-  private boolean channelConnected() {
-    long now = System.nanoTime();
-    if (now - connectedUntil < 0) {
-      return true;
-    }
-    boolean connected = publisher.connected();
-    if (connected) {
-      connectedUntil = now + CONNECTED_REUSE_NANOS;
-    }
-    return connected;
+    io.quarkus.logging.Log.warnf("execution refused, broker not usable: %s", publisher.problem());
+    return Uni.createFrom().failure(GatewayProblem.brokerUnavailable());
   }
 
   private Uni<Started> store(StartRequest request, String tenant, Executor onContext) {

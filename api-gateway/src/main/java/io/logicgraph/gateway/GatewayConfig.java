@@ -22,9 +22,6 @@ public interface GatewayConfig {
   /** PostgreSQL access. */
   DatabaseSettings database();
 
-  /** RabbitMQ topology set-up. */
-  BrokerSettings broker();
-
   /** Listing endpoints. */
   PageSettings page();
 
@@ -187,21 +184,6 @@ public interface GatewayConfig {
     /** Longest wait for a free pooled connection. */
     @WithDefault("PT3S")
     Duration acquireTimeout();
-  }
-
-  /** RabbitMQ topology set-up at start. */
-  interface BrokerSettings {
-    /** First delay between attempts to declare the topology while the broker is unreachable. */
-    @WithDefault("PT0.5S")
-    Duration declareInitialBackoff();
-
-    /** Longest delay between attempts to declare the topology. */
-    @WithDefault("PT15S")
-    Duration declareMaxBackoff();
-
-    /** Connect timeout of the topology connection. */
-    @WithDefault("PT3S")
-    Duration connectTimeout();
   }
 
   /** Live progress streams. */

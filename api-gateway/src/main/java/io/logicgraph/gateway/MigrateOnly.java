@@ -12,8 +12,7 @@ import org.jboss.logging.Logger;
  * The migration Job runs the gateway image with {@code LGF_MIGRATE_ONLY=true}: Flyway migrates
  * PostgreSQL while the application starts (a failed migration aborts the start, so the process
  * exits non-zero), then this observer ends the process with 0. In that mode the gateway needs
- * PostgreSQL only: it neither declares the broker topology nor subscribes to Redis (the RabbitMQ
- * connector may still log that the broker is unreachable; that does not fail the Job).
+ * PostgreSQL only: it neither connects to the broker nor subscribes to Redis.
  */
 @ApplicationScoped
 public class MigrateOnly {

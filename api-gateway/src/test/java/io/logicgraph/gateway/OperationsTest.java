@@ -41,7 +41,7 @@ class OperationsTest {
         .body(
             "checks.name",
             hasItems(
-                "rabbitmq-topology",
+                "broker",
                 "Redis connection health check",
                 "Reactive PostgreSQL connections health check"));
     given().get("/health").then().statusCode(200).body("status", equalTo("UP"));

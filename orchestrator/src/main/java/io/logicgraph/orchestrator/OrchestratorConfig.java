@@ -57,6 +57,19 @@ public interface OrchestratorConfig {
   @WithDefault("64")
   int maxResultsPerStep();
 
+  /**
+   * Steps applying results that run at once in this replica (steps of one execution still take
+   * turns). Each waits on PostgreSQL, Redis and the broker most of its time, so more of them in
+   * flight raises throughput (deploy/benchmark); keep {@code quarkus.datasource.reactive.max-size}
+   * above this.
+   */
+  @WithDefault("16")
+  int resultConcurrency();
+
+  /** Execution requests (start, cancel, retry) served at once in this replica. */
+  @WithDefault("2")
+  int requestConcurrency();
+
   /** Parsed graph versions kept in memory (they are immutable). */
   @WithDefault("1000")
   int definitionCacheSize();

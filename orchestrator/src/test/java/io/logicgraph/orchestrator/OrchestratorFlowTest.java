@@ -260,6 +260,85 @@ class OrchestratorFlowTest {
     assertThat(workers.tasksFor("d")).isEqualTo(1);
   }
 
+  @Test
+  void unreadableDeadLettersAreParkedUnchangedWithTheirQueueAndCounted() throws Exception {
+    byte[] garbage = "{not a node result".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] wrongShape = "{\"hello\": 1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    double before = parkedCount(Queues.RESULTS_AGGREGATION + ".dlq");
+    try (var connection = WorkerStandIn.connect("parked-test");
+        var channel = connection.createChannel()) {
+      channel.queuePurge(Topology.PARKED);
+      channel.confirmSelect();
+      channel.basicPublish(
+          Topology.DEAD_LETTER_EXCHANGE,
+          Queues.RESULTS_AGGREGATION,
+          new AMQP.BasicProperties.Builder()
+              .contentType("application/json")
+              .deliveryMode(2)
+              .messageId("garbage-1")
+              .headers(Map.of("x-first-death-reason", "rejected", "trace", "t-1"))
+              .build(),
+          garbage);
+      channel.basicPublish(
+          Topology.DEAD_LETTER_EXCHANGE,
+          Queues.GRAPH_ORCHESTRATION,
+          new AMQP.BasicProperties.Builder().deliveryMode(2).messageId("wrong-shape").build(),
+          wrongShape);
+      channel.waitForConfirmsOrDie(5_000);
+
+      List<com.rabbitmq.client.GetResponse> parked = new java.util.ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                var got = channel.basicGet(Topology.PARKED, true);
+                if (got != null) {
+                  parked.add(got);
+                }
+                return parked.size() == 2;
+              });
+      Map<String, com.rabbitmq.client.GetResponse> byId = new HashMap<>();
+      parked.forEach(got -> byId.put(got.getProps().getMessageId(), got));
+
+      var first = byId.get("garbage-1");
+      assertThat(first.getBody()).isEqualTo(garbage);
+      assertThat(first.getProps().getContentType()).isEqualTo("application/json");
+      Map<String, Object> headers = first.getProps().getHeaders();
+      assertThat(headers.get("trace").toString()).isEqualTo("t-1");
+      assertThat(headers.get("x-first-death-reason").toString()).isEqualTo("rejected");
+      assertThat(headers.get(Topology.PARKED_FROM_HEADER).toString())
+          .isEqualTo(Queues.RESULTS_AGGREGATION + ".dlq");
+      assertThat(headers.get(Topology.PARKED_REASON_HEADER).toString()).isNotBlank();
+
+      var second = byId.get("wrong-shape");
+      assertThat(second.getBody()).isEqualTo(wrongShape);
+      assertThat(second.getProps().getHeaders().get(Topology.PARKED_FROM_HEADER).toString())
+          .isEqualTo(Queues.GRAPH_ORCHESTRATION + ".dlq");
+
+      // acked once parked: nothing left in the DLQs, nothing handed back
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  channel.messageCount(Queues.RESULTS_AGGREGATION + ".dlq") == 0
+                      && channel.messageCount(Queues.GRAPH_ORCHESTRATION + ".dlq") == 0
+                      && channel.basicGet(Topology.PARKED, false) == null);
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> parkedCount(Queues.RESULTS_AGGREGATION + ".dlq") == before + 1);
+  }
+
+  private double parkedCount(String queue) throws Exception {
+    String text = new String(metrics.openStream().readAllBytes());
+    String prefix = "lgf_dead_letters_parked_total{queue=\"" + queue + "\"";
+    return text.lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(0);
+  }
+
   /** Publishes a message to the DLQ of {@code queue} the way the broker dead-letters it. */
   private void deadLetter(String queue, byte[] body) throws Exception {
     try (var connection = WorkerStandIn.connect("dead-letter-test");

@@ -1,26 +1,28 @@
 package io.logicgraph.gateway.health;
 
-import io.logicgraph.gateway.messaging.BrokerTopology;
+import io.logicgraph.gateway.messaging.ExecutionRequestPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only once the queues the gateway publishes to are declared and the broker is reachable. */
+/** Ready while the broker is connected and the queue the gateway publishes to is declared. */
 @Readiness
 @ApplicationScoped
 public class BrokerReadiness implements HealthCheck {
-  private final BrokerTopology topology;
+  private final ExecutionRequestPublisher publisher;
 
-  public BrokerReadiness(BrokerTopology topology) {
-    this.topology = topology;
+  public BrokerReadiness(ExecutionRequestPublisher publisher) {
+    this.publisher = publisher;
   }
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("rabbitmq-topology")
-        .status(topology.ready())
-        .withData("state", topology.state())
-        .build();
+    boolean ready = publisher.connected();
+    var response = HealthCheckResponse.named("broker").status(ready);
+    if (!ready) {
+      response.withData("problem", publisher.problem());
+    }
+    return response.build();
   }
 }

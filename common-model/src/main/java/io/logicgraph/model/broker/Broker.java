@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.logicgraph.model.message.Topology;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -121,6 +122,29 @@ public final class Broker implements AutoCloseable {
   /** Why the broker is not ready (for health checks and logs). */
   public String problem() {
     return isReady() ? "none" : lastProblem;
+  }
+
+  /**
+   * Messages ready in {@code queue}, asked of the broker now (a passive declare on a short-lived
+   * channel of the consuming connection). Fails when not connected or the queue does not exist.
+   */
+  public long messageCount(String queue) throws IOException {
+    Connection c = consuming;
+    if (c == null || !c.isOpen()) {
+      throw new IOException("not connected: " + problem());
+    }
+    Channel channel = c.createChannel();
+    try {
+      return channel.queueDeclarePassive(queue).getMessageCount();
+    } finally {
+      if (channel.isOpen()) {
+        try {
+          channel.close();
+        } catch (Exception e) {
+          // closed anyway
+        }
+      }
+    }
   }
 
   /** The live publishing connection, or null while it is being reopened. */

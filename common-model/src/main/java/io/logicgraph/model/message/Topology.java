@@ -22,6 +22,20 @@ public final class Topology {
   /** Deliveries of one message before the broker dead-letters it (poison protection). */
   public static final int DELIVERY_LIMIT = 5;
 
+  /**
+   * Where the orchestrator parks dead letters it cannot read (body and headers unchanged, plus
+   * {@link #PARKED_FROM_HEADER}): a durable quorum queue without dead-lettering or delivery limit,
+   * reached through the default exchange by its name. Nobody consumes it; an operator inspects it
+   * and drops or replays what it holds (docs/operating.md).
+   */
+  public static final String PARKED = "lgf.parked";
+
+  /** Header of a parked message: the queue it was dead-lettered into. */
+  public static final String PARKED_FROM_HEADER = "x-lgf-parked-from";
+
+  /** Header of a parked message: why it could not be read. */
+  public static final String PARKED_REASON_HEADER = "x-lgf-parked-reason";
+
   public static final List<String> QUEUES =
       List.of(
           Queues.GRAPH_ORCHESTRATION,
@@ -41,11 +55,18 @@ public final class Topology {
         "x-dead-letter-routing-key", queue);
   }
 
-  /** Declares the exchanges, the given queues, their dead-letter queues and bindings. */
+  /**
+   * Declares the exchanges, the given queues, their dead-letter queues and bindings. {@link
+   * #PARKED} among them is declared as it is: no binding, no dead-lettering, no delivery limit.
+   */
   public static void declare(Channel channel, List<String> queues) throws IOException {
     channel.exchangeDeclare(EXCHANGE, "direct", true);
     channel.exchangeDeclare(DEAD_LETTER_EXCHANGE, "direct", true);
     for (String queue : queues) {
+      if (queue.equals(PARKED)) {
+        channel.queueDeclare(PARKED, true, false, false, Map.of("x-queue-type", "quorum"));
+        continue;
+      }
       channel.queueDeclare(queue, true, false, false, queueArguments(queue));
       channel.queueBind(queue, EXCHANGE, queue);
       String dlq = queue + ".dlq";

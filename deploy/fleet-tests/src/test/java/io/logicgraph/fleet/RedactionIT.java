@@ -118,9 +118,8 @@ class RedactionIT {
     }
 
     // a poison task: unreadable, rejected by worker-db, dead-lettered. The orchestrator consumes
-    // the
-    // dead-letter queues (and drops what it cannot read), so it is stopped while the message is
-    // read from the DLQ as an operator would find it.
+    // the dead-letter queues (and parks what it cannot read in lgf.parked), so it is stopped while
+    // the message is read from the DLQ as an operator would find it.
     String deadLettered;
     fleet.stop(Service.ORCHESTRATOR);
     try {

@@ -1,43 +1,57 @@
 package io.logicgraph.orchestrator.messaging;
 
+import io.logicgraph.model.broker.Delivery;
 import io.quarkus.logging.Log;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Duration;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
+import java.util.function.Supplier;
+import org.jboss.logging.MDC;
 
 /** The two ways a consumed message ends: acknowledged after its work, or handed back. */
 final class Acks {
   /** Pause before handing a message back, so an outage is waited out rather than spun on. */
-  private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
+  static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
 
   private Acks() {}
 
-  /** Acks after {@code work} succeeded; on failure waits, then requeues for another try. */
-  static Uni<Void> ackAfter(Message<?> message, Uni<Void> work, String what) {
-    return work.chain(() -> Uni.createFrom().completionStage(message.ack()))
-        .onFailure()
-        .recoverWithUni(
-            failure -> {
-              Log.warnf(failure, "%s failed; message requeued", what);
-              return Uni.createFrom()
-                  .voidItem()
-                  .onItem()
-                  .delayIt()
-                  .by(REQUEUE_PAUSE)
-                  .chain(
-                      () ->
-                          Uni.createFrom()
-                              .completionStage(
-                                  message.nack(
-                                      failure, Metadata.of(new RabbitMQRejectMetadata(true)))));
-            });
+  /**
+   * Runs {@code work} on a new duplicated Vert.x context (deliveries arrive on the broker client's
+   * threads; Redis and the reactive PostgreSQL client want a context) and acks the delivery after
+   * it succeeded; on failure waits, then requeues it for another try. {@code mdc} is put on the
+   * context before the work starts.
+   */
+  static void ackAfter(
+      Vertx vertx,
+      Delivery delivery,
+      Supplier<Uni<Void>> work,
+      String what,
+      java.util.Map<String, String> mdc) {
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    context.runOnContext(
+        ignored -> {
+          mdc.forEach(MDC::put);
+          Uni<Void> running;
+          try {
+            running = work.get();
+          } catch (RuntimeException e) {
+            running = Uni.createFrom().failure(e);
+          }
+          running
+              .subscribe()
+              .with(
+                  done -> delivery.ack(),
+                  failure -> {
+                    Log.warnf(failure, "%s failed; message requeued", what);
+                    vertx.setTimer(REQUEUE_PAUSE.toMillis(), id -> delivery.requeue());
+                  });
+        });
   }
 
   /** Dead-letters a message that can never be processed (it stays inspectable in the DLQ). */
-  static Uni<Void> reject(Message<?> message, Throwable cause) {
-    return Uni.createFrom()
-        .completionStage(message.nack(cause, Metadata.of(new RabbitMQRejectMetadata(false))));
+  static void reject(Delivery delivery) {
+    delivery.reject();
   }
 }

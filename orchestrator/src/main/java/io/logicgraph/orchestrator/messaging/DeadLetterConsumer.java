@@ -1,10 +1,9 @@
 package io.logicgraph.orchestrator.messaging;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
+import io.logicgraph.model.broker.Delivery;
+import io.logicgraph.model.broker.OutgoingMessage;
+import io.logicgraph.model.broker.Subscription;
 import io.logicgraph.model.error.ErrorCode;
 import io.logicgraph.model.error.NodeError;
 import io.logicgraph.model.message.ExecutionRequest;
@@ -14,8 +13,11 @@ import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.NodeTask;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.SuspectTasks;
+import io.logicgraph.model.message.Topology;
 import io.logicgraph.orchestrator.Advancer;
 import io.logicgraph.orchestrator.metrics.QueueMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.keys.ReactiveKeyCommands;
@@ -30,7 +32,11 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,12 +49,17 @@ import java.util.concurrent.TimeUnit;
  *       attempt, once: a late dead-lettered task of a superseded attempt changes nothing);
  *   <li>a result in {@code results.aggregation.dlq} or a request in {@code graph.orchestration.dlq}
  *       was valid but could not be processed within the delivery limit (e.g. while connections kept
- *       dropping): it is applied again, idempotently, as if it had just arrived.
+ *       dropping): it is applied again, idempotently, as if it had just arrived;
+ *   <li>a message that cannot be read at all is parked: published, body and headers unchanged plus
+ *       {@link Topology#PARKED_FROM_HEADER} (and {@link Topology#PARKED_REASON_HEADER}), to {@link
+ *       Topology#PARKED}, and acked only once the broker confirmed the parked copy; counted in
+ *       {@code lgf_dead_letters_parked_total{queue}}. An operator inspects, drops or replays it
+ *       (docs/operating.md).
  * </ul>
  *
- * A message that fails to apply (e.g. PostgreSQL is down) is handed back to its DLQ after a pause
- * and tried again; the DLQs have no delivery limit. A message that cannot even be parsed is logged
- * (without its content) and dropped.
+ * A message that fails to apply (e.g. PostgreSQL is down) or to park is handed back to its DLQ
+ * after a pause and tried again; the DLQs have no delivery limit. The DLQs are consumed through the
+ * orchestrator's broker link, so they are consumed again after every reconnect.
  */
 @ApplicationScoped
 public class DeadLetterConsumer {
@@ -60,43 +71,51 @@ public class DeadLetterConsumer {
   /** worker_id recorded for an attempt the broker gave up on. */
   static final String DEAD_LETTER_WORKER = "dead-letter";
 
-  private final BrokerTopology topology;
+  private final OrchestratorBroker broker;
   private final Advancer advancer;
   private final QueueMetrics metrics;
   private final Vertx vertx;
   private final ReactiveKeyCommands<String> keys;
-  private volatile boolean stopping;
-  private volatile Connection connection;
+  private final Map<String, Counter> parked = new ConcurrentHashMap<>();
+  private final List<Subscription> subscriptions = new ArrayList<>();
 
   public DeadLetterConsumer(
-      BrokerTopology topology,
+      OrchestratorBroker broker,
       Advancer advancer,
       QueueMetrics metrics,
       Vertx vertx,
-      ReactiveRedisDataSource redis) {
+      ReactiveRedisDataSource redis,
+      MeterRegistry registry) {
     this.keys = redis.key(String.class);
-    this.topology = topology;
+    this.broker = broker;
     this.advancer = advancer;
     this.metrics = metrics;
     this.vertx = vertx;
+    for (String queue : queues().keySet()) {
+      parked.put(
+          queue,
+          Counter.builder("lgf.dead.letters.parked")
+              .description("Dead letters the orchestrator could not read, parked in lgf.parked")
+              .tag("queue", queue)
+              .register(registry));
+    }
   }
 
   void onStart(@Observes StartupEvent event) {
-    Thread thread = new Thread(this::connectWithRetry, "dead-letter-consumer");
-    thread.setDaemon(true);
-    thread.start();
+    for (Map.Entry<String, Kind> queue : queues().entrySet()) {
+      subscriptions.add(
+          broker
+              .broker()
+              .subscribe(
+                  queue.getKey(),
+                  PREFETCH,
+                  delivery -> handle(delivery, queue.getKey(), queue.getValue())));
+    }
+    Log.debugf("consuming the dead-letter queues %s", queues().keySet());
   }
 
   void onStop(@Observes ShutdownEvent event) {
-    stopping = true;
-    Connection c = connection;
-    if (c != null) {
-      try {
-        c.close(2_000);
-      } catch (Exception e) {
-        // shutting down anyway
-      }
-    }
+    subscriptions.forEach(Subscription::cancel);
   }
 
   /** The DLQs consumed: queue → kind. */
@@ -115,144 +134,123 @@ public class DeadLetterConsumer {
     REQUEST
   }
 
-  private void connectWithRetry() {
-    long backoffMs = 500;
-    while (!stopping) {
-      try {
-        if (topology.isDeclared()) {
-          // Automatic recovery (the client's default) reopens the channels and consumers after a
-          // dropped connection; only the first connection is retried here.
-          Connection c = topology.newConnection("orchestrator-dead-letters");
-          for (Map.Entry<String, Kind> queue : queues().entrySet()) {
-            Channel channel = c.createChannel();
-            channel.basicQos(PREFETCH);
-            channel.basicConsume(
-                queue.getKey(), false, new Handler(channel, queue.getKey(), queue.getValue()));
+  private void handle(Delivery delivery, String queue, Kind kind) {
+    metrics.consumed(queue);
+    byte[] body = delivery.body();
+    AMQP.BasicProperties properties = delivery.properties();
+    Uni<Void> work;
+    String what;
+    try {
+      switch (kind) {
+        case TASK -> {
+          NodeTask task = Json.MAPPER.readValue(body, NodeTask.class);
+          if (task.executionId() == null || task.nodeId() == null || task.attempt() < 1) {
+            throw new IOException("not a node task");
           }
-          connection = c;
-          Log.infof("consuming the dead-letter queues %s", queues().keySet());
-          return;
+          String reason = reason(properties);
+          String mark = SuspectTasks.key(task.executionId(), task.nodeId(), task.attempt());
+          what =
+              "dead-lettered task "
+                  + task.executionId()
+                  + "/"
+                  + task.nodeId()
+                  + "#"
+                  + task.attempt();
+          work =
+              Uni.createFrom()
+                  .deferred(() -> isMarked(mark))
+                  .chain(
+                      poison -> {
+                        NodeResult failed = deadLettered(task, reason, poison);
+                        Log.errorf(
+                            "dead-lettered task %s/%s#%d: %s; the attempt fails with %s%s",
+                            task.executionId(),
+                            task.nodeId(),
+                            task.attempt(),
+                            failed.error().message(),
+                            failed.error().code(),
+                            poison ? "" : " (retryable, re-dispatched)");
+                        return advancer.apply(failed);
+                      })
+                  .call(() -> keys.del(mark).onFailure().recoverWithNull());
         }
-      } catch (Exception e) {
-        Log.warnf(
-            "dead-letter queues not consumed yet (%s); retrying in %d ms",
-            e.getMessage(), backoffMs);
+        case RESULT -> {
+          NodeResult result = Json.MAPPER.readValue(body, NodeResult.class);
+          if (result.executionId() == null || result.nodeId() == null || result.attempt() < 1) {
+            throw new IOException("not a node result");
+          }
+          what = "dead-lettered result " + describe(result);
+          work =
+              Uni.createFrom()
+                  .deferred(
+                      () -> {
+                        Log.warnf("%s applied again", describe(result));
+                        return advancer.apply(result);
+                      });
+        }
+        default -> {
+          ExecutionRequest request = Json.MAPPER.readValue(body, ExecutionRequest.class);
+          if (request.executionId() == null) {
+            throw new IOException("not an execution request");
+          }
+          what = "dead-lettered request of execution " + request.executionId();
+          work =
+              Uni.createFrom()
+                  .deferred(
+                      () -> {
+                        Log.warnf(
+                            "dead-lettered request of execution %s served again",
+                            request.executionId());
+                        return advancer.request(request.executionId());
+                      });
+        }
       }
-      try {
-        Thread.sleep(backoffMs);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      backoffMs = Math.min(backoffMs * 2, 5_000);
+    } catch (IOException | RuntimeException e) {
+      String reason = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+      what = "unreadable message of " + body.length + " bytes from " + queue;
+      Log.errorf("%s parked in %s (%s)", what, Topology.PARKED, reason);
+      work = park(delivery, queue, reason).invoke(() -> parked.get(queue).increment());
     }
+    Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    String description = what;
+    Uni<Void> running = work;
+    context.runOnContext(
+        ignored ->
+            running
+                .subscribe()
+                .with(
+                    done -> delivery.ack(),
+                    failure -> {
+                      Log.warnf(
+                          "%s could not be applied (%s); tried again in %d s",
+                          description,
+                          failure.getMessage(),
+                          TimeUnit.MILLISECONDS.toSeconds(RETRY_PAUSE_MS));
+                      vertx.setTimer(RETRY_PAUSE_MS, id -> delivery.requeue());
+                    }));
   }
 
-  private final class Handler extends DefaultConsumer {
-    private final String queue;
-    private final Kind kind;
+  /**
+   * Publishes an unreadable dead letter to {@link Topology#PARKED}, unchanged but for two headers
+   * (the queue it came from, why it was parked); completes once the broker confirmed the copy.
+   */
+  private Uni<Void> park(Delivery delivery, String queue, String reason) {
+    AMQP.BasicProperties original = delivery.properties();
+    Map<String, Object> headers =
+        original.getHeaders() == null ? new HashMap<>() : new HashMap<>(original.getHeaders());
+    headers.put(Topology.PARKED_FROM_HEADER, queue);
+    headers.put(Topology.PARKED_REASON_HEADER, reason);
+    AMQP.BasicProperties properties = original.builder().headers(headers).deliveryMode(2).build();
+    OutgoingMessage copy = new OutgoingMessage("", Topology.PARKED, properties, delivery.body());
+    return Uni.createFrom().completionStage(() -> broker.publisher().publish(copy));
+  }
 
-    Handler(Channel channel, String queue, Kind kind) {
-      super(channel);
-      this.queue = queue;
-      this.kind = kind;
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
     }
-
-    @Override
-    public void handleDelivery(
-        String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-      long tag = envelope.getDeliveryTag();
-      metrics.consumed(queue);
-      Uni<Void> work;
-      String what;
-      try {
-        switch (kind) {
-          case TASK -> {
-            NodeTask task = Json.MAPPER.readValue(body, NodeTask.class);
-            if (task.executionId() == null || task.nodeId() == null || task.attempt() < 1) {
-              throw new IOException("not a node task");
-            }
-            String reason = reason(properties);
-            String mark = SuspectTasks.key(task.executionId(), task.nodeId(), task.attempt());
-            what =
-                "dead-lettered task "
-                    + task.executionId()
-                    + "/"
-                    + task.nodeId()
-                    + "#"
-                    + task.attempt();
-            work =
-                isMarked(mark)
-                    .chain(
-                        poison -> {
-                          NodeResult failed = deadLettered(task, reason, poison);
-                          Log.errorf(
-                              "dead-lettered task %s/%s#%d: %s; the attempt fails with %s%s",
-                              task.executionId(),
-                              task.nodeId(),
-                              task.attempt(),
-                              failed.error().message(),
-                              failed.error().code(),
-                              poison ? "" : " (retryable, re-dispatched)");
-                          return advancer.apply(failed);
-                        })
-                    .call(() -> keys.del(mark).onFailure().recoverWithNull());
-          }
-          case RESULT -> {
-            NodeResult result = Json.MAPPER.readValue(body, NodeResult.class);
-            if (result.executionId() == null || result.nodeId() == null || result.attempt() < 1) {
-              throw new IOException("not a node result");
-            }
-            what = "dead-lettered result " + describe(result);
-            Log.warnf("%s applied again", what);
-            work = advancer.apply(result);
-          }
-          default -> {
-            ExecutionRequest request = Json.MAPPER.readValue(body, ExecutionRequest.class);
-            if (request.executionId() == null) {
-              throw new IOException("not an execution request");
-            }
-            what = "dead-lettered request of execution " + request.executionId();
-            Log.warnf("%s served again", what);
-            work = advancer.request(request.executionId());
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        Log.errorf(
-            "unreadable message of %d bytes in %s dropped: %s", body.length, queue, e.getMessage());
-        settle(tag, true);
-        return;
-      }
-      Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-      String description = what;
-      context.runOnContext(
-          ignored ->
-              work.subscribe()
-                  .with(
-                      done -> settle(tag, true),
-                      failure -> {
-                        Log.warnf(
-                            "%s could not be applied (%s); tried again in %d s",
-                            description,
-                            failure.getMessage(),
-                            TimeUnit.MILLISECONDS.toSeconds(RETRY_PAUSE_MS));
-                        vertx.setTimer(RETRY_PAUSE_MS, id -> settle(tag, false));
-                      }));
-    }
-
-    /** Acks (done) or hands the message back to its DLQ (to try again). */
-    private void settle(long tag, boolean done) {
-      try {
-        if (done) {
-          getChannel().basicAck(tag, false);
-        } else {
-          getChannel().basicNack(tag, false, true);
-        }
-      } catch (IOException | RuntimeException e) {
-        // The channel closed: the broker hands the message out again after recovery.
-        Log.debugf("cannot settle a dead-lettered message: %s", e.getMessage());
-      }
-    }
+    String line = message.lines().findFirst().orElse("");
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
   /** True when the task's suspect mark exists; false when Redis does not answer in time. */

@@ -1,37 +1,60 @@
 package io.logicgraph.orchestrator.messaging;
 
+import io.logicgraph.model.broker.Delivery;
+import io.logicgraph.model.broker.Subscription;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeResult;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.orchestrator.metrics.QueueMetrics;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.MDC;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.Map;
 
-/** Consumes node results from {@code results.aggregation} and advances their executions. */
+/**
+ * Consumes node results from {@code results.aggregation} (prefetch {@value #PREFETCH}) and advances
+ * their executions through the {@link ResultBatcher}; a result is acked only once the step that
+ * applied it completed.
+ */
 @ApplicationScoped
 public class ResultConsumer {
-  /** Channel name (queue {@code results.aggregation}). */
-  public static final String CHANNEL = "results";
+  /** Unsettled results this replica holds at most (the batcher folds them into steps). */
+  static final int PREFETCH = 256;
 
+  private final OrchestratorBroker broker;
   private final ResultBatcher batcher;
   private final QueueMetrics metrics;
+  private final Vertx vertx;
+  private volatile Subscription subscription;
 
-  public ResultConsumer(ResultBatcher batcher, QueueMetrics metrics) {
+  public ResultConsumer(
+      OrchestratorBroker broker, ResultBatcher batcher, QueueMetrics metrics, Vertx vertx) {
+    this.broker = broker;
     this.batcher = batcher;
     this.metrics = metrics;
+    this.vertx = vertx;
   }
 
-  @Incoming(CHANNEL)
-  public Uni<Void> consume(Message<JsonObject> message) {
+  void onStart(@Observes StartupEvent event) {
+    subscription = broker.broker().subscribe(Queues.RESULTS_AGGREGATION, PREFETCH, this::consume);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    Subscription current = subscription;
+    if (current != null) {
+      current.cancel();
+    }
+  }
+
+  void consume(Delivery delivery) {
     metrics.consumed(Queues.RESULTS_AGGREGATION);
     NodeResult result;
     try {
-      result = Json.MAPPER.convertValue(message.getPayload().getMap(), NodeResult.class);
+      result = Json.MAPPER.readValue(delivery.body(), NodeResult.class);
       if (result.executionId() == null
           || result.nodeId() == null
           || result.outcome() == null
@@ -39,16 +62,19 @@ public class ResultConsumer {
         throw new IllegalArgumentException(
             "a node result needs execution_id, node_id, attempt >= 1 and outcome");
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       Log.errorf("unreadable node result dead-lettered: %s", e.getMessage());
-      return Acks.reject(message, e);
+      Acks.reject(delivery);
+      return;
     }
-    MDC.put("execution_id", result.executionId().toString());
-    MDC.put("node_id", result.nodeId());
-    MDC.put("attempt", String.valueOf(result.attempt()));
-    return Acks.ackAfter(
-        message,
-        batcher.apply(result),
-        "result of " + result.executionId() + "/" + result.nodeId() + "#" + result.attempt());
+    Acks.ackAfter(
+        vertx,
+        delivery,
+        () -> batcher.apply(result),
+        "result of " + result.executionId() + "/" + result.nodeId() + "#" + result.attempt(),
+        Map.of(
+            "execution_id", result.executionId().toString(),
+            "node_id", result.nodeId(),
+            "attempt", String.valueOf(result.attempt())));
   }
 }

@@ -1,30 +1,28 @@
 package io.logicgraph.orchestrator.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.logicgraph.model.broker.OutgoingMessage;
 import io.logicgraph.model.message.Json;
 import io.logicgraph.model.message.NodeTask;
+import io.logicgraph.model.message.Topology;
 import io.quarkus.logging.Log;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.rabbitmq.OutgoingRabbitMQMetadata;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import java.util.concurrent.Executor;
 
 /**
  * Publishes node tasks to their worker pool's queue as persistent messages; the returned Uni
- * completes only once the broker confirmed every one of them.
+ * completes only once the broker confirmed every one of them, and it resumes on the caller's Vert.x
+ * context (confirms arrive on the broker client's threads).
  */
 @ApplicationScoped
 public class TaskDispatcher {
-  /** Channel name of the outgoing tasks (exchange {@code logic-graph}). */
-  public static final String CHANNEL = "tasks";
-
   /**
    * How long the broker may take to confirm a step's tasks. A publish on a connection that died (a
    * broker restart) may never be answered; without a bound the step, and with it the consumer that
@@ -33,22 +31,22 @@ public class TaskDispatcher {
    */
   static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
-  private final MutinyEmitter<JsonObject> emitter;
+  private final OrchestratorBroker broker;
+  private final Vertx vertx;
 
-  public TaskDispatcher(
-      @Channel(CHANNEL) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-          MutinyEmitter<JsonObject> emitter) {
-    this.emitter = emitter;
+  public TaskDispatcher(OrchestratorBroker broker, Vertx vertx) {
+    this.broker = broker;
+    this.vertx = vertx;
   }
 
   public Uni<Void> publish(List<NodeTask> tasks) {
     if (tasks.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    List<Uni<Void>> sends = new java.util.ArrayList<>();
+    List<OutgoingMessage> messages = new ArrayList<>();
     for (NodeTask task : tasks) {
       if (task.node().nodeType().worker().isPool()) {
-        sends.add(publish(task));
+        messages.add(message(task));
       } else {
         // Run by the orchestrator itself (SubgraphNode): there is no queue to publish it to.
         Log.errorf(
@@ -56,39 +54,46 @@ public class TaskDispatcher {
             task.node().nodeType().typeName(), task.nodeId(), task.executionId());
       }
     }
-    if (sends.isEmpty()) {
+    if (messages.isEmpty()) {
       return Uni.createFrom().voidItem();
     }
-    return Uni.join()
-        .all(sends)
-        .andFailFast()
-        .replaceWithVoid()
-        .ifNoItem()
-        .after(CONFIRM_TIMEOUT)
-        .failWith(
-            () ->
-                new IllegalStateException(
-                    "the broker did not confirm "
-                        + sends.size()
-                        + " task(s) within "
-                        + CONFIRM_TIMEOUT.toSeconds()
-                        + " s"));
+    return Uni.createFrom()
+        .deferred(
+            () -> {
+              Executor caller = callerContext();
+              return Uni.createFrom()
+                  .completionStage(() -> broker.publisher().publishAll(messages))
+                  .ifNoItem()
+                  .after(CONFIRM_TIMEOUT)
+                  .failWith(
+                      () ->
+                          new IllegalStateException(
+                              "the broker did not confirm "
+                                  + messages.size()
+                                  + " task(s) within "
+                                  + CONFIRM_TIMEOUT.toSeconds()
+                                  + " s"))
+                  .emitOn(caller);
+            });
   }
 
-  private Uni<Void> publish(NodeTask task) {
-    OutgoingRabbitMQMetadata metadata =
-        OutgoingRabbitMQMetadata.builder()
-            .withRoutingKey(task.node().nodeType().worker().queue())
-            .withDeliveryMode(2)
-            .withContentType("application/json")
-            .withMessageId(task.executionId() + "/" + task.nodeId() + "/" + task.attempt())
-            .build();
-    return emitter.sendMessage(Message.of(toJson(task), Metadata.of(metadata)));
+  /** Runs on the caller's Vert.x context, or on a new duplicated one when it has none. */
+  private Executor callerContext() {
+    Context current = Vertx.currentContext();
+    Context context =
+        current != null
+            ? current
+            : VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+    return command -> context.runOnContext(ignored -> command.run());
   }
 
-  private static JsonObject toJson(NodeTask task) {
+  private static OutgoingMessage message(NodeTask task) {
     try {
-      return new JsonObject(Json.MAPPER.writeValueAsString(task));
+      return OutgoingMessage.persistentJson(
+          Topology.EXCHANGE,
+          task.node().nodeType().worker().queue(),
+          task.executionId() + "/" + task.nodeId() + "/" + task.attempt(),
+          Json.MAPPER.writeValueAsBytes(task));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("task cannot be serialized", e);
     }

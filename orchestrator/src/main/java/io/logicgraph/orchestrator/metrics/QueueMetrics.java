@@ -1,19 +1,16 @@
 package io.logicgraph.orchestrator.metrics;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.logicgraph.model.graph.NodeType;
 import io.logicgraph.model.graph.WorkerKind;
 import io.logicgraph.model.message.Queues;
 import io.logicgraph.model.message.Topology;
-import io.logicgraph.orchestrator.messaging.BrokerTopology;
+import io.logicgraph.orchestrator.messaging.OrchestratorBroker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +24,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * The queue figures of the seed's dashboards, refreshed periodically:
  *
  * <ul>
- *   <li>{@code queue_depth}: ready messages in each queue and dead-letter queue, read from the
- *       broker (every replica reports the same value; aggregate with max);
+ *   <li>{@code queue_depth}: ready messages in each queue, dead-letter queue and {@code
+ *       lgf.parked}, read from the broker (every replica reports the same value; aggregate with
+ *       max);
  *   <li>{@code queue_age_seconds}: for a task queue, the age of its oldest task not yet answered
  *       (queued or being worked on); for {@code graph.orchestration}, the age of the oldest
  *       execution not yet started. Read from PostgreSQL;
@@ -40,16 +38,15 @@ import java.util.concurrent.atomic.DoubleAdder;
 public class QueueMetrics {
   private static final List<String> QUEUES = queuesWithDeadLetters();
 
-  private final BrokerTopology broker;
+  private final OrchestratorBroker broker;
   private final Pool pool;
   private final Map<String, AtomicLong> depth = new ConcurrentHashMap<>();
   private final Map<String, Double> age = new ConcurrentHashMap<>();
   private final Map<String, Double> rate = new ConcurrentHashMap<>();
   private final Map<String, DoubleAdder> consumed = new ConcurrentHashMap<>();
   private long lastRefreshNanos = System.nanoTime();
-  private Connection connection;
 
-  public QueueMetrics(BrokerTopology broker, Pool pool, MeterRegistry registry) {
+  public QueueMetrics(OrchestratorBroker broker, Pool pool, MeterRegistry registry) {
     this.broker = broker;
     this.pool = pool;
     for (String queue : QUEUES) {
@@ -98,20 +95,17 @@ public class QueueMetrics {
   }
 
   private void refreshDepths() {
-    try {
-      if (connection == null || !connection.isOpen()) {
-        connection = broker.newConnection("orchestrator-queue-metrics");
+    if (!broker.broker().isReady()) {
+      Log.debugf("queue depths not refreshed: %s", broker.broker().problem());
+      return;
+    }
+    for (String queue : QUEUES) {
+      try {
+        depth.get(queue).set(broker.broker().messageCount(queue));
+      } catch (java.io.IOException | RuntimeException e) {
+        // The queue does not exist (yet), or the connection just dropped: nothing known waiting.
+        depth.get(queue).set(0);
       }
-      for (String queue : QUEUES) {
-        try (Channel channel = connection.createChannel()) {
-          depth.get(queue).set(channel.queueDeclarePassive(queue).getMessageCount());
-        } catch (java.io.IOException e) {
-          // The queue does not exist (yet): nothing is waiting in it.
-          depth.get(queue).set(0);
-        }
-      }
-    } catch (Exception e) {
-      Log.debugf("queue depths not refreshed: %s", e.getMessage());
     }
   }
 
@@ -156,20 +150,10 @@ public class QueueMetrics {
     }
   }
 
-  @PreDestroy
-  void close() {
-    try {
-      if (connection != null && connection.isOpen()) {
-        connection.close();
-      }
-    } catch (Exception e) {
-      Log.debugf("queue metrics connection not closed cleanly: %s", e.getMessage());
-    }
-  }
-
   private static List<String> queuesWithDeadLetters() {
     List<String> queues = new ArrayList<>(Topology.QUEUES);
     Topology.QUEUES.forEach(queue -> queues.add(queue + ".dlq"));
+    queues.add(Topology.PARKED);
     return List.copyOf(queues);
   }
 }
