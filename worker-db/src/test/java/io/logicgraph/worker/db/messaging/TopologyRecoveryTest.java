@@ -28,8 +28,13 @@ class TopologyRecoveryTest {
   void resultsQueueIsDeclaredAgainAfterTheConnectionIsLost() throws Exception {
     try (TestBroker broker = new TestBroker()) {
       broker.deleteQueue(Queues.RESULTS_AGGREGATION);
-      assertThat(broker.closeConnections("worker-db consume")).isEqualTo(1);
-      assertThat(broker.closeConnections("worker-db publish")).isEqualTo(1);
+      // The management API lists a new connection only after its next statistics update.
+      for (String connection : new String[] {"worker-db consume", "worker-db publish"}) {
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> broker.closeConnections(connection) == 1);
+      }
 
       await()
           .atMost(Duration.ofSeconds(20))
