@@ -88,28 +88,21 @@ final class FaultBroker implements AutoCloseable {
     return q.path("messages_ready").asInt(0);
   }
 
-  /** Total messages (ready + unacknowledged) in a queue of the fleet. */
-  int messages(String queue) {
-    JsonNode q =
-        FleetClient.json(
-            get(
-                "/api/queues/"
-                    + vhostPath()
-                    + "/"
-                    + URLEncoder.encode(queue, StandardCharsets.UTF_8)));
-    return q.path("messages").asInt(0);
-  }
-
-  /** Drops every ready message of a queue. */
-  void purge(String queue) {
-    call(
-        "DELETE",
-        "/api/queues/"
-            + vhostPath()
-            + "/"
-            + URLEncoder.encode(queue, StandardCharsets.UTF_8)
-            + "/contents",
-        Map.of());
+  /**
+   * Drops every ready message of a queue and returns how many the broker dropped (its own answer to
+   * the purge, not the management API's lagging counts).
+   */
+  int purge(String queue) {
+    try {
+      Channel channel = connection().createChannel();
+      try {
+        return channel.queuePurge(queue).getMessageCount();
+      } finally {
+        channel.close();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot purge " + queue, e);
+    }
   }
 
   /** Publishes a persistent JSON message to the fleet's exchange. */

@@ -60,12 +60,12 @@ class MessageFaultIT {
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(250))
             .until(() -> broker.ready("node.db.tasks") >= SIZE.executions());
-        purged = broker.ready("node.db.tasks");
-        broker.purge("node.db.tasks");
-        await() // the management API's counts lag by a few seconds
-            .atMost(Duration.ofSeconds(15))
-            .pollInterval(Duration.ofMillis(500))
-            .until(() -> broker.messages("node.db.tasks") == 0);
+        // The broker's answer to the purge says how many tasks it dropped (the management API's
+        // counts lag, and the reconciler may already be dispatching expired attempts again).
+        purged = broker.purge("node.db.tasks");
+        assertThat(purged)
+            .as("tasks dropped by the purge")
+            .isGreaterThanOrEqualTo(SIZE.executions());
       } finally {
         fleet.start(Service.WORKER_DB);
       }
