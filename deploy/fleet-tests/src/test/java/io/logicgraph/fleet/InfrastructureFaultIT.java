@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Infrastructure faults (spec 04, items 1, 5, 6 and 9) on a fleet of its own whose RabbitMQ, Redis
@@ -83,7 +82,6 @@ class InfrastructureFaultIT {
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void redisKilledAndRestarted() {
     FaultWorkload.Run run = workload.start("redis", SIZE.executions(), SIZE.perSecond());
     run.awaitAccepted(SIZE.executions() / 3);

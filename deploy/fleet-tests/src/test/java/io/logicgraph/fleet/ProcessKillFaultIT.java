@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -32,25 +31,21 @@ class ProcessKillFaultIT {
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerDbKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_DB, "kill -9 worker-db");
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerAiKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_AI, "kill -9 worker-ai");
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void workerRuleKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.WORKER_RULE, "kill -9 worker-rule");
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void gatewayKilledMidLoad(Fleet fleet) {
     killMidLoad(fleet, Service.API_GATEWAY, "kill -9 api-gateway");
   }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -71,7 +70,6 @@ class ReplicaFaultIT {
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "faults.size", matches = "full")
   void oneOfTwoReplicasKilledMidLoad(Fleet fleet) {
     FaultWorkload.Run run = workload.start("replica-kill", SIZE.executions(), SIZE.perSecond());
     run.awaitAccepted(SIZE.executions() / 3);
