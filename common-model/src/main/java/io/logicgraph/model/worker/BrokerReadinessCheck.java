@@ -1,5 +1,6 @@
 package io.logicgraph.model.worker;
 
+import io.logicgraph.model.broker.BrokerHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -17,11 +18,6 @@ public class BrokerReadinessCheck implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    boolean ready = broker.broker().isReady();
-    var response = HealthCheckResponse.named("broker").status(ready);
-    if (!ready) {
-      response.withData("problem", broker.broker().problem());
-    }
-    return response.build();
+    return BrokerHealth.of(broker.broker());
   }
 }

@@ -1,5 +1,6 @@
 package io.logicgraph.orchestrator.messaging;
 
+import io.logicgraph.model.broker.BrokerHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -20,11 +21,6 @@ public class BrokerReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    boolean ready = broker.broker().isReady();
-    var response = HealthCheckResponse.named("broker").status(ready);
-    if (!ready) {
-      response.withData("problem", broker.broker().problem());
-    }
-    return response.build();
+    return BrokerHealth.of(broker.broker());
   }
 }
