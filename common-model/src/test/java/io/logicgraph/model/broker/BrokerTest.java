@@ -128,6 +128,11 @@ class BrokerTest {
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("not connected");
     assertThat(broker.isReady()).isFalse();
+    // The publish can fail before the supervisor's first connect attempt has reported.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (broker.problem().contains("not connected yet") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     assertThat(broker.problem()).contains("Connect");
   }
 
