@@ -37,9 +37,10 @@ final class BrokerBaseline {
     factory.setUri(amqpUrl);
     byte[] payload = new byte[300];
     java.util.Arrays.fill(payload, (byte) 'x');
-    try (Connection producerConnection = factory.newConnection("baseline-producer");
-        Connection relayConnection = factory.newConnection("baseline-relay");
-        Connection sinkConnection = factory.newConnection("baseline-sink")) {
+    Connection producerConnection = factory.newConnection("baseline-producer");
+    Connection relayConnection = factory.newConnection("baseline-relay");
+    Connection sinkConnection = factory.newConnection("baseline-sink");
+    try {
       Channel setup = producerConnection.createChannel();
       Map<String, Object> quorum = Map.of("x-queue-type", "quorum");
       for (String queue : new String[] {TASKS, RESULTS}) {
@@ -131,10 +132,19 @@ final class BrokerBaseline {
       running.set(false);
       window.release(PUBLISH_WINDOW);
       publisher.join(5000);
+      // Consumers stop before their queues go: the broker fails a relay that publishes into a
+      // queue being deleted with a connection error (541).
+      relayConnection.abort();
+      sinkConnection.abort();
       Channel teardown = producerConnection.createChannel();
       teardown.queueDelete(TASKS);
       teardown.queueDelete(RESULTS);
       return pairs / seconds;
+    } finally {
+      // abort() never throws, also not for a connection the broker already closed
+      producerConnection.abort();
+      relayConnection.abort();
+      sinkConnection.abort();
     }
   }
 
