@@ -26,7 +26,7 @@ DEMO_DB_URL="${DATASOURCE_DEMO_DB_URL:-${POSTGRES_URL%/*}/demo_db}"
 EMULATOR_PORT="${LLM_EMULATOR_PORT:-8090}"
 # JVM flags of every service besides its heap cap. Serial GC and C1 only: on a small machine shared with
 # RabbitMQ, Redis and PostgreSQL they halve start time and cut CPU per node task (docs/benchmarks.md).
-JVM_FLAGS="${LGF_JVM_FLAGS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+JVM_FLAGS="${LGF_JVM_FLAGS:--XX:+UseSerialGC}"
 DEV_KEY_FILE="$STATE_DIR/dev-api-key"
 ADMIN_TOKEN_FILE="$STATE_DIR/admin-token"
 
@@ -108,7 +108,8 @@ running() {
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# spawn NAME [VAR=value...] command...: a background process in its own session, output to its log.
+# spawn NAME [-C DIR] [VAR=value...] command...: a background process in its own session (in DIR, else
+# the repository root), output to its log.
 spawn() {
   local name=$1
   shift
@@ -152,8 +153,10 @@ fail_with_log() { # fail_with_log NAME MESSAGE
 # ---------------------------------------------------------------- run
 
 build() {
-  log "building (./mvnw -B -q package -DskipTests)"
-  (cd "$ROOT" && ./mvnw -B -q package -DskipTests) || die "the build failed (output above)"
+  # With each service's AppCDS archive (class data prepared at build time: about 10 % off a start).
+  log "building (./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true)"
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true) ||
+    die "the build failed (output above)"
 }
 
 # Creates the demo datasource's database when it lives on the fleet's PostgreSQL server (the default),
@@ -244,11 +247,12 @@ dev_key() {
 }
 
 start_services() {
-  local s name http mgmt heap jar extra
+  local s name http mgmt heap dir jar extra cds
   for s in "${SERVICES[@]}"; do
     set -- $s
     name=$1 http=$(port_var "$1" HTTP "$2") mgmt=$(port_var "$1" MANAGEMENT "$3") heap=$4
-    jar="$ROOT/$name/target/quarkus-app/quarkus-run.jar"
+    dir="$ROOT/$name/target/quarkus-app"
+    jar="$dir/quarkus-run.jar"
     stop_processes "$name:quarkus-run.jar" # a previous run's process: restart it on the new build
     [ -f "$jar" ] || die "$jar is missing: build first (drop --no-build)"
     for port in "$http" "$mgmt"; do
@@ -259,10 +263,13 @@ start_services() {
     [ "$name" = worker-db ] && extra=("DATASOURCE_DEMO_DB_URL=$DEMO_DB_URL")
     # only the gateway gets the API credentials (LGF_BOOTSTRAP_API_KEY, LGF_ADMIN_TOKEN)
     [ "$name" = api-gateway ] && extra=("LGF_BOOTSTRAP_API_KEY=$LGF_BOOTSTRAP_API_KEY" "LGF_ADMIN_TOKEN=$LGF_ADMIN_TOKEN")
-    log "starting $name (http $http, management $mgmt, -Xmx$heap)"
+    # The build's AppCDS archive only loads in the application's directory with the jar's relative path.
+    cds=()
+    [ -f "$dir/app-cds.jsa" ] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
+    log "starting $name (http $http, management $mgmt, -Xmx$heap${cds[*]:+, AppCDS})"
     # shellcheck disable=SC2086 # JVM_FLAGS holds several flags
-    spawn "$name" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \
-      java "-Xmx$heap" $JVM_FLAGS -jar "$jar"
+    spawn "$name" -C "$dir" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \
+      java "-Xmx$heap" $JVM_FLAGS ${cds[@]+"${cds[@]}"} -jar quarkus-run.jar
   done
 }
 

@@ -38,6 +38,9 @@ final class BenchFleet implements AutoCloseable {
   static final List<String> SERVICES =
       List.of("orchestrator", "api-gateway", "worker-rule", "worker-db", "worker-ai");
 
+  /** AppCDS archive Quarkus writes beside quarkus-run.jar. */
+  private static final String CDS_ARCHIVE = "app-cds.jsa";
+
   private static final String EMULATOR_SOURCE = "deploy/local/llm-emulator/LlmEmulator.java";
   private static final String EMULATOR_KEY = "emulator-key";
 
@@ -151,7 +154,8 @@ final class BenchFleet implements AutoCloseable {
                 options.root().resolve(EMULATOR_SOURCE).toString(),
                 "--port",
                 String.valueOf(emulatorPort)),
-            Map.of());
+            Map.of(),
+            options.root());
     emulator = new Proc("llm-emulator", "llm-emulator", process, emulatorPort, emulatorPort);
     long deadline = System.nanoTime() + options.readyTimeout().toNanos();
     while (status(URI.create("http://127.0.0.1:" + emulatorPort + "/health")) != 200) {
@@ -193,10 +197,16 @@ final class BenchFleet implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmFlags(module));
+    // The class-data archive of the build (fleet.sh and run.sh build with AppCDS) only loads when
+    // the JVM starts in the application's directory with the jar's relative path.
+    Path directory = jar.getParent();
+    if (Files.isRegularFile(directory.resolve(CDS_ARCHIVE))) {
+      command.add("-XX:SharedArchiveFile=" + CDS_ARCHIVE);
+    }
     command.add("-jar");
-    command.add(jar.toString());
+    command.add(jar.getFileName().toString());
     long started = System.nanoTime();
-    Process process = spawn(instance, command, env);
+    Process process = spawn(instance, command, env, directory);
     Proc proc = new Proc(instance, module, process, httpPort, managementPort);
     processes.put(instance, proc);
     long deadline = started + options.readyTimeout().toNanos();
@@ -247,12 +257,13 @@ final class BenchFleet implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  private Process spawn(String name, List<String> command, Map<String, String> env) {
+  private Process spawn(
+      String name, List<String> command, Map<String, String> env, Path directory) {
     try {
       Files.createDirectories(logs);
       ProcessBuilder builder =
           new ProcessBuilder(command)
-              .directory(options.root().toFile())
+              .directory(directory.toFile())
               .redirectErrorStream(true)
               .redirectOutput(
                   ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));

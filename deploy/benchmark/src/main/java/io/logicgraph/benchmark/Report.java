@@ -356,8 +356,11 @@ final class Report {
         .append(
             options.jvmFlags().isBlank()
                 ? "`-Xmx384m` (gateway, orchestrator), `-Xmx256m` (workers),"
-                    + " `-XX:+UseSerialGC -XX:TieredStopAtLevel=1`, as deploy/local/fleet.sh"
+                    + " `-XX:+UseSerialGC`, as deploy/local/fleet.sh"
                 : "`" + options.jvmFlags() + "`")
+        .append(
+            "; each service's AppCDS archive (`-XX:SharedArchiveFile=app-cds.jsa`) where the build"
+                + " wrote one")
         .append(".\nLogs of the fleet's processes: `")
         .append(options.output().toAbsolutePath().getParent().resolve("fleet-logs"))
         .append("`.\n");
