@@ -24,9 +24,15 @@ export RABBITMQ_URL="${RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672}"
 # The demo's datasource lives on the same PostgreSQL server as the fleet's own database.
 DEMO_DB_URL="${DATASOURCE_DEMO_DB_URL:-${POSTGRES_URL%/*}/demo_db}"
 EMULATOR_PORT="${LLM_EMULATOR_PORT:-8090}"
-# JVM flags of every service besides its heap cap. Serial GC and C1 only: on a small machine shared with
-# RabbitMQ, Redis and PostgreSQL they halve start time and cut CPU per node task (docs/benchmarks.md).
-JVM_FLAGS="${LGF_JVM_FLAGS:--XX:+UseSerialGC}"
+# JVM flags besides the heap cap (LGF_JVM_FLAGS replaces them for every service): Serial GC everywhere;
+# the gateway compiles with C1 only, which keeps its start (Hibernate, Flyway) under 3 s on a busy
+# machine, while the orchestrator and the workers, where the CPU of every node task goes, get C2
+# (docs/benchmarks.md).
+jvm_flags() { # jvm_flags SERVICE
+  if [ -n "${LGF_JVM_FLAGS:-}" ]; then echo "$LGF_JVM_FLAGS"
+  elif [ "$1" = api-gateway ]; then echo "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+  else echo "-XX:+UseSerialGC"; fi
+}
 DEV_KEY_FILE="$STATE_DIR/dev-api-key"
 ADMIN_TOKEN_FILE="$STATE_DIR/admin-token"
 
@@ -267,9 +273,9 @@ start_services() {
     cds=()
     [ -f "$dir/app-cds.jsa" ] && cds=(-XX:SharedArchiveFile=app-cds.jsa)
     log "starting $name (http $http, management $mgmt, -Xmx$heap${cds[*]:+, AppCDS})"
-    # shellcheck disable=SC2086 # JVM_FLAGS holds several flags
+    # shellcheck disable=SC2046 # jvm_flags prints several flags
     spawn "$name" -C "$dir" QUARKUS_HTTP_PORT="$http" QUARKUS_MANAGEMENT_PORT="$mgmt" ${extra[@]+"${extra[@]}"} \
-      java "-Xmx$heap" $JVM_FLAGS ${cds[@]+"${cds[@]}"} -jar quarkus-run.jar
+      java "-Xmx$heap" $(jvm_flags "$name") ${cds[@]+"${cds[@]}"} -jar quarkus-run.jar
   done
 }
 

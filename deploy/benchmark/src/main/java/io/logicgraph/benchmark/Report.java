@@ -356,7 +356,8 @@ final class Report {
         .append(
             options.jvmFlags().isBlank()
                 ? "`-Xmx384m` (gateway, orchestrator), `-Xmx256m` (workers),"
-                    + " `-XX:+UseSerialGC`, as deploy/local/fleet.sh"
+                    + " `-XX:+UseSerialGC`, C1 only (`-XX:TieredStopAtLevel=1`) for the gateway,"
+                    + " as deploy/local/fleet.sh"
                 : "`" + options.jvmFlags() + "`")
         .append(
             "; each service's AppCDS archive (`-XX:SharedArchiveFile=app-cds.jsa`) where the build"
