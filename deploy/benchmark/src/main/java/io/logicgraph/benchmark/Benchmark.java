@@ -20,6 +20,11 @@ import java.util.TreeMap;
  * against a broker-only baseline measured in the same run.
  */
 public final class Benchmark {
+  /** A restart begins once the machine's CPU was below this share for a second. */
+  private static final double SETTLED = 0.25;
+
+  private static final Duration SETTLE_WAIT = Duration.ofSeconds(60);
+
   private static final String AI_MODEL_LATENCY = "200";
   private static final int AI_NODES_PER_EXECUTION = 8;
 
@@ -251,18 +256,33 @@ public final class Benchmark {
     report.waitLatency(p50s, p99s, failed, loads);
   }
 
-  /** Restarts each service in turn, timing spawn → ready, while the rest of the fleet runs. */
-  private void startToReady(BenchFleet fleet, Map<String, List<Long>> times) {
+  /**
+   * Restarts each service in turn, timing spawn → ready, while the rest of the fleet runs. Each
+   * restart waits until the machine is settled (below {@link #SETTLED} CPU for a second, at most
+   * {@link #SETTLE_WAIT}): what the load scenarios leave running (PostgreSQL's autovacuum, the
+   * broker's log compaction, JIT compilation) is not the service's start.
+   */
+  private void startToReady(BenchFleet fleet, Map<String, List<Long>> times)
+      throws InterruptedException {
     Load before = Load.now();
+    List<Double> busy = new ArrayList<>();
     for (int repetition = 0; repetition < options.startRepetitions(); repetition++) {
       for (String service : BenchFleet.SERVICES) {
         fleet.stop(service);
+        double settled = CostMeter.settle(SETTLED, SETTLE_WAIT);
+        busy.add(settled);
         long millis = fleet.start(service, service);
         times.computeIfAbsent(service, s -> new ArrayList<>()).add(millis);
-        log(service + " restarted, ready in " + millis + " ms");
+        log(
+            String.format(
+                Locale.ROOT,
+                "%s restarted, ready in %d ms (machine %.0f %% busy the second before)",
+                service,
+                millis,
+                settled * 100));
       }
     }
-    report.startToReady(times, before.span(Load.now()));
+    report.startToReady(times, busy, before.span(Load.now()));
   }
 
   /** AI throughput with the emulator answering after 200 ms, for each replica count. */

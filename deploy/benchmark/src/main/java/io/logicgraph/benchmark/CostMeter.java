@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,24 @@ final class CostMeter {
       return 0;
     }
     return total;
+  }
+
+  /**
+   * Waits until the machine's CPU was below {@code busyBelow} (0-1, all cores) for one second, at
+   * most {@code maxWait}; returns the busy share of the last second.
+   */
+  static double settle(double busyBelow, Duration maxWait) throws InterruptedException {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (true) {
+      long[] first = machineTicks();
+      Thread.sleep(1000);
+      long[] last = machineTicks();
+      long total = last[1] - first[1];
+      double busy = total <= 0 ? 0 : (double) (last[0] - first[0]) / total;
+      if (busy < busyBelow || System.nanoTime() > deadline) {
+        return busy;
+      }
+    }
   }
 
   /** Busy and total ticks of all CPUs since boot (/proc/stat). */

@@ -192,12 +192,21 @@ final class Report {
             + " requests did not answer 200 completed.\n");
   }
 
-  void startToReady(Map<String, List<Long>> restarts, String load) {
+  void startToReady(Map<String, List<Long>> restarts, List<Double> busyBefore, String load) {
     StringBuilder table =
         new StringBuilder(
             "### Start to ready\n\nSpawn of the JVM → first 200 of `/ready`, each service"
-                + " restarted while the rest of the fleet runs. The first start (which also runs the"
-                + " database migrations) is shown apart.\n\n"
+                + " restarted while the rest of the fleet runs. Each restart waits until the"
+                + " machine's CPU was below 25 % for a second (at most 60 s): what the load scenarios"
+                + " leave running is not the service's start. Machine busy the second before each"
+                + " restart: "
+                + (busyBefore.isEmpty()
+                    ? "(no restarts)"
+                    : busyBefore.stream()
+                        .map(b -> String.format(Locale.ROOT, "%.0f %%", b * 100))
+                        .collect(Collectors.joining(", ")))
+                + ". The first start (which also runs the database migrations, on a machine that"
+                + " is not waited for) is shown apart.\n\n"
                 + "| service | first start | restarts (ms) | median |\n|---|---|---|---|\n");
     boolean all = true;
     List<Double> medians = new ArrayList<>();
