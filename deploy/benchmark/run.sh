@@ -16,9 +16,9 @@ for arg in "$@"; do
 done
 
 if [ "$build" = 1 ]; then
-  # Each service also gets its AppCDS archive (about 10 % off its start; used by the launcher).
-  echo "[benchmark] building the services and the benchmark (./mvnw -B -q package -DskipTests, with AppCDS)"
-  ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true -pl deploy/benchmark -am
+  # Each service's AppCDS archive is recorded by its first run (BenchFleet), not at build time.
+  echo "[benchmark] building the services and the benchmark (./mvnw -B -q package -DskipTests)"
+  ./mvnw -B -q package -DskipTests -pl deploy/benchmark -am
 fi
 [ -f deploy/benchmark/target/classpath.txt ] || { echo "[benchmark] not built: run without --no-build" >&2; exit 1; }
 

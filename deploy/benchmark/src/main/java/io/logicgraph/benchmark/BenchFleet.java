@@ -38,7 +38,7 @@ final class BenchFleet implements AutoCloseable {
   static final List<String> SERVICES =
       List.of("orchestrator", "api-gateway", "worker-rule", "worker-db", "worker-ai");
 
-  /** AppCDS archive Quarkus writes beside quarkus-run.jar. */
+  /** AppCDS archive beside quarkus-run.jar (the launchers' name, also Quarkus's). */
   private static final String CDS_ARCHIVE = "app-cds.jsa";
 
   private static final String EMULATOR_SOURCE = "deploy/local/llm-emulator/LlmEmulator.java";
@@ -49,6 +49,10 @@ final class BenchFleet implements AutoCloseable {
   private final Map<String, String> baseEnv = new LinkedHashMap<>();
   private final Map<String, Proc> processes = new LinkedHashMap<>();
   private final Map<String, int[]> ports = new LinkedHashMap<>();
+
+  /** Module → the instance that records the module's class-data archive when it exits. */
+  private final Map<String, String> recording = new LinkedHashMap<>();
+
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -197,11 +201,16 @@ final class BenchFleet implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options.jvmFlags(module));
-    // The class-data archive of the build (fleet.sh and run.sh build with AppCDS) only loads when
-    // the JVM starts in the application's directory with the jar's relative path.
+    // As deploy/local/fleet.sh: the archive loads only when the JVM starts in the application's
+    // directory with the jar's relative path; without a current one, the module's first instance
+    // records it when it exits (a training run: the classes its start and its work loaded).
     Path directory = jar.getParent();
-    if (Files.isRegularFile(directory.resolve(CDS_ARCHIVE))) {
+    if (ClassDataArchive.current(directory, CDS_ARCHIVE)) {
       command.add("-XX:SharedArchiveFile=" + CDS_ARCHIVE);
+    } else if (recording.putIfAbsent(module, instance) == null) {
+      ClassDataArchive.discard(directory, CDS_ARCHIVE);
+      command.add("-XX:ArchiveClassesAtExit=" + CDS_ARCHIVE);
+      command.add("-Xlog:cds*=error");
     }
     command.add("-jar");
     command.add(jar.getFileName().toString());
@@ -223,7 +232,14 @@ final class BenchFleet implements AutoCloseable {
     Proc proc = processes.remove(instance);
     if (proc != null) {
       terminate(proc.process());
+      recording.values().remove(instance);
     }
+  }
+
+  /** Whether an instance of the module started with a current class-data archive. */
+  boolean archiveRecordedFor(String module) {
+    return ClassDataArchive.current(
+        options.root().resolve(module).resolve("target/quarkus-app"), CDS_ARCHIVE);
   }
 
   /** Resident set size in bytes of a live process, or -1. */

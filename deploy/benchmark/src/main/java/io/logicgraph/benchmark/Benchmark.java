@@ -271,15 +271,17 @@ public final class Benchmark {
         fleet.stop(service);
         double settled = CostMeter.settle(SETTLED, SETTLE_WAIT);
         busy.add(settled);
+        boolean archived = fleet.archiveRecordedFor(service);
         long millis = fleet.start(service, service);
         times.computeIfAbsent(service, s -> new ArrayList<>()).add(millis);
         log(
             String.format(
                 Locale.ROOT,
-                "%s restarted, ready in %d ms (machine %.0f %% busy the second before)",
+                "%s restarted, ready in %d ms (machine %.0f %% busy the second before%s)",
                 service,
                 millis,
-                settled * 100));
+                settled * 100,
+                archived ? "" : "; no class-data archive"));
       }
     }
     report.startToReady(times, busy, before.span(Load.now()));

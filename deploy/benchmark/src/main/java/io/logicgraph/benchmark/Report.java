@@ -206,7 +206,9 @@ final class Report {
                         .map(b -> String.format(Locale.ROOT, "%.0f %%", b * 100))
                         .collect(Collectors.joining(", ")))
                 + ". The first start (which also runs the database migrations, on a machine that"
-                + " is not waited for) is shown apart.\n\n"
+                + " is not waited for, and records the service's class-data archive when it exits"
+                + " unless the build already has a current one) is shown apart; every restart"
+                + " loads that archive.\n\n"
                 + "| service | first start | restarts (ms) | median |\n|---|---|---|---|\n");
     boolean all = true;
     List<Double> medians = new ArrayList<>();
@@ -369,8 +371,9 @@ final class Report {
                     + " as deploy/local/fleet.sh"
                 : "`" + options.jvmFlags() + "`")
         .append(
-            "; each service's AppCDS archive (`-XX:SharedArchiveFile=app-cds.jsa`) where the build"
-                + " wrote one")
+            "; each service's AppCDS archive (`-XX:SharedArchiveFile=app-cds.jsa`), recorded"
+                + " by the first instance of the service at its exit"
+                + " (`-XX:ArchiveClassesAtExit`) when there was no current one")
         .append(".\nLogs of the fleet's processes: `")
         .append(options.output().toAbsolutePath().getParent().resolve("fleet-logs"))
         .append("`.\n");
