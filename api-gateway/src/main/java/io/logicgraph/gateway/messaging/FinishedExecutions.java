@@ -81,34 +81,34 @@ public class FinishedExecutions {
   }
 
   /**
-   * Completes with true as soon as {@code isTerminal} says so, or with false when {@code max}
-   * passed first. {@code isTerminal} is always invoked through {@code onContext}, the caller's
-   * Vert.x context, since it reads the database.
+   * Completes with what {@code ended} answers as soon as it answers something other than null (the
+   * execution ended), or with null when {@code max} passed first. {@code ended} is always invoked
+   * through {@code onContext}, the caller's Vert.x context, since it reads the database; it runs
+   * once right after the waiter is registered, after every wake-up and at every poll.
    */
-  public Uni<Boolean> await(
-      UUID executionId, Duration max, Executor onContext, Supplier<Uni<Boolean>> isTerminal) {
+  public <T> Uni<T> await(
+      UUID executionId, Duration max, Executor onContext, Supplier<Uni<T>> ended) {
     long deadline = System.nanoTime() + max.toNanos();
     CompletableFuture<Void> signal = new CompletableFuture<>();
     waiters.computeIfAbsent(executionId, id -> ConcurrentHashMap.newKeySet()).add(signal);
     return Uni.createFrom()
         .voidItem()
         .emitOn(onContext)
-        .chain(ignored -> isTerminal.get())
+        .chain(ignored -> ended.get())
         .chain(
-            done ->
-                done ? Uni.createFrom().item(true) : round(signal, deadline, onContext, isTerminal))
+            found ->
+                found != null
+                    ? Uni.createFrom().item(found)
+                    : round(signal, deadline, onContext, ended))
         .onTermination()
         .invoke(() -> forget(executionId, signal));
   }
 
-  private Uni<Boolean> round(
-      CompletableFuture<Void> signal,
-      long deadline,
-      Executor onContext,
-      Supplier<Uni<Boolean>> isTerminal) {
+  private <T> Uni<T> round(
+      CompletableFuture<Void> signal, long deadline, Executor onContext, Supplier<Uni<T>> ended) {
     long remaining = deadline - System.nanoTime();
     if (remaining <= 0) {
-      return Uni.createFrom().item(false);
+      return Uni.createFrom().nullItem();
     }
     boolean notified = signal.isDone();
     Duration interval = subscribed && !notified ? safetyPollInterval : pollInterval;
@@ -123,12 +123,12 @@ public class FinishedExecutions {
                 .after(step)
                 .recoverWithItem((Void) null);
     return wake.emitOn(onContext)
-        .chain(ignored -> isTerminal.get())
+        .chain(ignored -> ended.get())
         .chain(
-            done ->
-                done
-                    ? Uni.createFrom().item(true)
-                    : round(signal, deadline, onContext, isTerminal));
+            found ->
+                found != null
+                    ? Uni.createFrom().item(found)
+                    : round(signal, deadline, onContext, ended));
   }
 
   private void forget(UUID executionId, CompletableFuture<Void> signal) {

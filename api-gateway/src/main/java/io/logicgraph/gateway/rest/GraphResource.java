@@ -303,39 +303,33 @@ public class GraphResource {
   private Uni<Response> answer(String tenant, Started started, int waitMs, Executor onContext) {
     ExecutionEntity execution = started.execution();
     ExecutionStatus status = ExecutionStatus.fromWire(execution.status);
-    Uni<Boolean> ended;
-    if (status.isTerminal()) {
-      ended = Uni.createFrom().item(true);
-    } else if (waitMs == 0) {
-      ended = Uni.createFrom().item(false);
-    } else {
-      ended =
-          finished.await(
-              execution.id,
-              Duration.ofMillis(waitMs),
-              onContext,
-              () -> executions.status(execution.id).map(s -> s != null && s.isTerminal()));
+    if (waitMs == 0) {
+      return Uni.createFrom().item(accepted(execution, execution.status, started));
     }
+    // One read per check: the execution row, and the node rows only once it ended.
+    Uni<ExecutionStore.Snapshot> ended =
+        status.isTerminal()
+            ? executions.snapshot(tenant, execution.id)
+            : finished.await(
+                execution.id,
+                Duration.ofMillis(waitMs),
+                onContext,
+                () -> executions.snapshotIfEnded(execution.id));
     return ended.chain(
-        done -> {
-          if (done && waitMs > 0) {
-            return executions
-                .snapshot(tenant, execution.id)
-                .map(snapshot -> replayed(Response.ok(ExecutionView.of(snapshot)), started));
+        snapshot -> {
+          if (snapshot != null) {
+            return Uni.createFrom()
+                .item(replayed(Response.ok(ExecutionView.of(snapshot)), started));
           }
-          Uni<String> current =
-              waitMs > 0
-                  ? executions
-                      .status(execution.id)
-                      .map(s -> s == null ? execution.status : s.wire())
-                  : Uni.createFrom().item(execution.status);
-          return current.map(
-              now -> {
-                ExecutionAccepted body = ExecutionAccepted.of(execution.id, now);
-                return replayed(
-                    Response.accepted(body).location(URI.create(body.links().self())), started);
-              });
+          return executions
+              .status(execution.id)
+              .map(s -> accepted(execution, s == null ? execution.status : s.wire(), started));
         });
+  }
+
+  private static Response accepted(ExecutionEntity execution, String status, Started started) {
+    ExecutionAccepted body = ExecutionAccepted.of(execution.id, status);
+    return replayed(Response.accepted(body).location(URI.create(body.links().self())), started);
   }
 
   private static Response replayed(Response.ResponseBuilder response, Started started) {

@@ -195,6 +195,24 @@ public class ExecutionStore {
             });
   }
 
+  /**
+   * The execution with everything to render it once it ended (terminal status), else null: one
+   * statement while it runs, a second for the node rows once it ended. A waiting request checks
+   * with this, so an end costs it no extra status read.
+   */
+  public Uni<Snapshot> snapshotIfEnded(UUID id) {
+    return db.sql(EXECUTION, Tuple.of(id))
+        .chain(
+            rows -> {
+              ExecutionEntity execution =
+                  rows.size() == 0 ? null : execution(rows.iterator().next());
+              if (execution == null || !ExecutionStatus.fromWire(execution.status).isTerminal()) {
+                return Uni.createFrom().nullItem();
+              }
+              return snapshot(execution);
+            });
+  }
+
   /** The most recent execution of a graph with everything to render it, or 404. */
   public Uni<Snapshot> latestSnapshot(String tenant, UUID graphId) {
     return db.read(
