@@ -72,30 +72,46 @@ public final class Benchmark {
       }
 
       FleetApi api = new FleetApi(fleet.apiBaseUri(), fleet.apiKey());
+      MachineSpeed.sampleMillis(); // JIT warm-up of the probe
       warmUp(api);
       if (options.includes("fanout")) {
+        speed("fan-out");
         brokerAndFanOut(fleet);
       }
       if (options.includes("handoff")) {
+        speed("hand-off");
         handOff(fleet, api);
       }
       if (options.includes("executions")) {
+        speed("5-node executions");
         executionsPerSecond(fleet, api);
       }
       if (options.includes("wait")) {
+        speed("execute?wait");
         waitLatency(fleet, api);
       }
       if (options.includes("start")) {
+        speed("start to ready");
         startToReady(fleet, startTimes);
       }
       if (options.includes("ai")) {
+        speed("AI scale-out");
         scaleOut(fleet, api);
       }
+      speed("end");
     } finally {
       report.machineAfter(Load.now());
       Files.writeString(options.output(), report.markdown(), StandardCharsets.UTF_8);
     }
     return options.output();
+  }
+
+  /** Samples the machine's speed once it settled, before a scenario (see {@link MachineSpeed}). */
+  private void speed(String before) throws InterruptedException {
+    CostMeter.settle(SETTLED, SETTLE_WAIT);
+    double millis = MachineSpeed.sampleMillis();
+    log(String.format(Locale.ROOT, "machine speed before %s: %.1f ms", before, millis));
+    report.machineSpeed(before, millis);
   }
 
   /**

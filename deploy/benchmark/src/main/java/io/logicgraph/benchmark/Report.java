@@ -26,6 +26,7 @@ final class Report {
   private final List<Figure> figures = new ArrayList<>();
   private final List<String> details = new ArrayList<>();
   private final Map<String, Long> firstStart = new LinkedHashMap<>();
+  private final Map<String, Double> speeds = new LinkedHashMap<>();
   private final Map<String, Long> rssMax = new TreeMap<>();
   private final List<String> rssSections = new ArrayList<>();
   private final List<String> scaleOutRows = new ArrayList<>();
@@ -45,6 +46,10 @@ final class Report {
 
   void machineAfter(Benchmark.Load load) {
     loadAfter = load;
+  }
+
+  void machineSpeed(String before, double millis) {
+    speeds.put(before, millis);
   }
 
   void firstStart(String service, long millis) {
@@ -325,6 +330,20 @@ final class Report {
         .append(", after: ")
         .append(loadText(loadAfter))
         .append('\n');
+    if (!speeds.isEmpty()) {
+      double fastest = speeds.values().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+      double slowest = speeds.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+      md.append("- machine speed (ms to sort the same million ints, best of 5, settled machine;")
+          .append(" lower is faster), before: ")
+          .append(
+              speeds.entrySet().stream()
+                  .map(
+                      e ->
+                          String.format(
+                              Locale.ROOT, "%s %.1f", e.getKey(), e.getValue().doubleValue()))
+                  .collect(Collectors.joining(", ")))
+          .append(String.format(Locale.ROOT, "; slowest ÷ fastest %.2f\n", slowest / fastest));
+    }
     md.append("- repetitions per figure: ")
         .append(options.runs())
         .append(" (medians; spread = min – max of the runs)\n\n");
