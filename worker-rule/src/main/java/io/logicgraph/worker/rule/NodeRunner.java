@@ -17,11 +17,11 @@ import java.util.concurrent.Callable;
 
 /**
  * Runs one node attempt of a type this worker owns and returns the output (the top-level context
- * keys the node writes). A RuleNode's condition is one expression without loops (nesting at most 100
- * levels deep, strings at most 1 MB), evaluated in microseconds: it runs on the task's event-loop
- * context, because two thread hand-offs per task cost more than the evaluation (a 1-node {@code
- * execute?wait} went from 12.9-15.3 ms to 9.8-10.9 ms p50, docs/benchmarks.md). A GRL rule set can
- * fire rules up to its cycle limit, so it leaves the event loop for a worker thread.
+ * keys the node writes). A RuleNode's condition is one expression without loops (nesting at most
+ * 100 levels deep, strings at most 1 MB), evaluated in microseconds: it runs on the task's
+ * event-loop context, because two thread hand-offs per task cost more than the evaluation (a 1-node
+ * {@code execute?wait} went from 12.9-15.3 ms to 9.8-10.9 ms p50, docs/benchmarks.md). A GRL rule
+ * set can fire rules up to its cycle limit, so it leaves the event loop for a worker thread.
  */
 @ApplicationScoped
 public class NodeRunner implements PoolRunner {
