@@ -99,7 +99,14 @@ final class BenchFleet implements AutoCloseable {
     URI postgres = URI.create(options.postgresUrl());
     try (Connection connection = jdbc(postgres, "/postgres");
         Statement statement = connection.createStatement()) {
-      statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      // Sessions of this role (a previous run's services) are ended here; DROP DATABASE itself
+      // stops an autovacuum worker on it and waits for it. WITH (FORCE) would instead fail when
+      // autovacuum is at work there (terminating its worker needs pg_signal_backend).
+      statement.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+              + database
+              + "' AND usename = current_user AND pid <> pg_backend_pid()");
+      statement.execute("DROP DATABASE IF EXISTS " + database);
       statement.execute("CREATE DATABASE " + database);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot prepare database " + database + ": " + e, e);
