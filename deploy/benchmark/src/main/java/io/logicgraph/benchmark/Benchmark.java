@@ -134,17 +134,26 @@ public final class Benchmark {
   private void brokerAndFanOut(BenchFleet fleet) throws Exception {
     FleetApi api = new FleetApi(fleet.apiBaseUri(), fleet.apiKey());
     String graph = api.createGraph(Scenarios.fanOut(20));
-    List<Double> broker = new ArrayList<>();
+    List<BrokerBaseline.Result> broker = new ArrayList<>();
+    List<BrokerBaseline.Result> paced = new ArrayList<>();
     List<Double> tasks = new ArrayList<>();
+    List<Double> fleetBroker = new ArrayList<>();
     List<String> loads = new ArrayList<>();
     Map<String, Long> rss = new TreeMap<>();
     String costs = "";
     for (int run = 1; run <= options.runs(); run++) {
       Load before = Load.now();
-      double pairs = BrokerBaseline.run(fleet.rabbitmqUrl(), options.brokerDuration());
+      BrokerBaseline.Result bound =
+          BrokerBaseline.run(fleet.rabbitmqUrl(), options.brokerDuration(), 0);
       CostMeter meter = new CostMeter(fleet);
-      broker.add(pairs);
-      log(String.format(Locale.ROOT, "broker-only run %d: %.0f task+result pairs/s", run, pairs));
+      broker.add(bound);
+      log(
+          String.format(
+              Locale.ROOT,
+              "broker-only run %d: %.0f task+result pairs/s, broker %.3f CPU-ms per pair",
+              run,
+              bound.pairsPerSecond(),
+              bound.brokerCpuMillisPerPair()));
       Scenarios.LoopResult result =
           Scenarios.withRss(
               fleet,
@@ -159,19 +168,35 @@ public final class Benchmark {
                       meter::sample));
       double perSecond = result.probed() / result.seconds();
       tasks.add(perSecond);
+      fleetBroker.add(meter.perTaskMillis(CostMeter.BROKER));
       costs = meter.markdown();
-      loads.add(before.span(Load.now()));
       log(
           String.format(
               Locale.ROOT,
-              "fan-out run %d: %.0f node tasks/s (%d executions, %d failed, %d late)",
+              "fan-out run %d: %.0f node tasks/s (%d executions, %d failed, %d late),"
+                  + " broker %.3f CPU-ms per node task",
               run,
               perSecond,
               result.completed(),
               result.failed(),
-              result.late()));
+              result.late(),
+              fleetBroker.get(fleetBroker.size() - 1)));
+      // The same broker path at the fleet's rate: what the broker's own cost per message is when
+      // it is not saturated, the comparison the durability ratio leaves out.
+      BrokerBaseline.Result atFleetRate =
+          BrokerBaseline.run(fleet.rabbitmqUrl(), options.brokerDuration(), perSecond);
+      paced.add(atFleetRate);
+      loads.add(before.span(Load.now()));
+      log(
+          String.format(
+              Locale.ROOT,
+              "broker-only run %d paced at %.0f/s: %.0f pairs/s, broker %.3f CPU-ms per pair",
+              run,
+              perSecond,
+              atFleetRate.pairsPerSecond(),
+              atFleetRate.brokerCpuMillisPerPair()));
     }
-    report.brokerAndFanOut(broker, tasks, loads, rss, costs);
+    report.brokerAndFanOut(broker, paced, tasks, fleetBroker, loads, rss, costs);
   }
 
   private void handOff(BenchFleet fleet, FleetApi api) throws IOException {

@@ -22,8 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * "result" to a second quorum queue, and acks the task only after the result is confirmed; a sink
  * consumes and acks the results. Each completed pair is two durable, confirmed, acked messages, as
  * one node task is in the fleet, with no state, no history and no decision in between.
+ *
+ * <p>Unpaced, the producer keeps {@value #PUBLISH_WINDOW} messages unconfirmed: the broker's upper
+ * bound. Paced, it publishes at a fixed rate (the fleet's measured one), which shows what the same
+ * durable path costs the broker per message when it is not saturated.
  */
 final class BrokerBaseline {
+  /** Pairs completed per second and the broker's CPU time per pair during the window. */
+  record Result(double pairsPerSecond, double brokerCpuMillisPerPair) {}
+
   private static final String TASKS = "benchmark.baseline.tasks";
   private static final String RESULTS = "benchmark.baseline.results";
   private static final int PREFETCH = 250;
@@ -31,8 +38,11 @@ final class BrokerBaseline {
 
   private BrokerBaseline() {}
 
-  /** Pairs (task + result) completed per second over {@code duration}, after a 1 s warm-up. */
-  static double run(String amqpUrl, Duration duration) throws Exception {
+  /**
+   * Pairs (task + result) completed per second over {@code duration}, after a 1 s warm-up, with the
+   * producer unpaced ({@code perSecond} 0) or publishing {@code perSecond} tasks a second.
+   */
+  static Result run(String amqpUrl, Duration duration, double perSecond) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(amqpUrl);
     byte[] payload = new byte[300];
@@ -110,7 +120,18 @@ final class BrokerBaseline {
           new Thread(
               () -> {
                 try {
+                  long begin = System.nanoTime();
+                  long published = 0;
                   while (running.get()) {
+                    if (perSecond > 0) {
+                      long due = begin + (long) (published * 1e9 / perSecond);
+                      long wait = due - System.nanoTime();
+                      if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        continue;
+                      }
+                      published++;
+                    }
                     window.acquire();
                     outstanding.put(producer.getNextPublishSeqNo(), Boolean.TRUE);
                     producer.basicPublish("", TASKS, MessageProperties.PERSISTENT_BASIC, payload);
@@ -125,9 +146,11 @@ final class BrokerBaseline {
       publisher.start();
       Thread.sleep(1000);
       long before = consumed.get();
+      long brokerBefore = CostMeter.brokerTicks();
       long start = System.nanoTime();
       Thread.sleep(duration.toMillis());
       long pairs = consumed.get() - before;
+      long brokerTicks = CostMeter.brokerTicks() - brokerBefore;
       double seconds = (System.nanoTime() - start) / 1e9;
       running.set(false);
       window.release(PUBLISH_WINDOW);
@@ -139,7 +162,8 @@ final class BrokerBaseline {
       Channel teardown = producerConnection.createChannel();
       teardown.queueDelete(TASKS);
       teardown.queueDelete(RESULTS);
-      return pairs / seconds;
+      return new Result(
+          pairs / seconds, pairs == 0 ? 0 : brokerTicks * CostMeter.MILLIS_PER_TICK / pairs);
     } finally {
       // abort() never throws, also not for a connection the broker already closed
       producerConnection.abort();

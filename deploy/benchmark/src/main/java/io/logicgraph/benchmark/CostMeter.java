@@ -23,7 +23,9 @@ import java.util.Map;
  */
 final class CostMeter {
   /** Linux reports process CPU time in clock ticks of 10 ms (CLK_TCK = 100). */
-  private static final double MILLIS_PER_TICK = 10;
+  static final double MILLIS_PER_TICK = 10;
+
+  static final String BROKER = "rabbitmq (whole broker, shared)";
 
   record Sample(
       long attempts,
@@ -65,11 +67,32 @@ final class CostMeter {
       throw new IllegalStateException("cannot sample PostgreSQL: " + e.getMessage(), e);
     }
     cpu.put("postgres (this fleet's backends)", postgres);
-    cpu.put("rabbitmq (whole broker, shared)", commandTicks("beam.smp"));
+    cpu.put(BROKER, brokerTicks());
     cpu.put("redis (whole server, shared)", commandTicks("redis-server"));
     long[] machine = machineTicks();
     samples.add(new Sample(fleet.succeededAttempts(), commits, cpu, machine[0], machine[1]));
     return samples.get(samples.size() - 1).attempts();
+  }
+
+  /** CPU ticks of the RabbitMQ server (every Erlang VM on the machine). */
+  static long brokerTicks() {
+    return commandTicks("beam.smp");
+  }
+
+  /** CPU ms per node task of one process between the first and the last sample, or NaN. */
+  double perTaskMillis(String process) {
+    if (samples.size() < 2) {
+      return Double.NaN;
+    }
+    Sample first = samples.get(0);
+    Sample last = samples.get(samples.size() - 1);
+    long tasks = last.attempts() - first.attempts();
+    Long before = first.cpuTicks().get(process);
+    Long after = last.cpuTicks().get(process);
+    if (tasks <= 0 || before == null || after == null || before < 0 || after < 0) {
+      return Double.NaN;
+    }
+    return (after - before) * MILLIS_PER_TICK / tasks;
   }
 
   /** Markdown: per-task costs between the first and the last sample. */

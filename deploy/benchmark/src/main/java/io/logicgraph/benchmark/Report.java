@@ -57,11 +57,15 @@ final class Report {
   }
 
   void brokerAndFanOut(
-      List<Double> broker,
+      List<BrokerBaseline.Result> brokerResults,
+      List<BrokerBaseline.Result> paced,
       List<Double> tasks,
+      List<Double> fleetBroker,
       List<String> loads,
       Map<String, Long> rss,
       String costs) {
+    List<Double> broker =
+        brokerResults.stream().map(BrokerBaseline.Result::pairsPerSecond).toList();
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < broker.size(); i++) {
       ratios.add(tasks.get(i) / broker.get(i));
@@ -90,20 +94,40 @@ final class Report {
             + " confirms; a relay consumes them (manual ack, prefetch 250), publishes each to a second"
             + " quorum queue with confirms and acks the first only after that confirm; a sink consumes"
             + " and acks. One completed pair is what one node task costs the broker in the fleet"
-            + " (task + result), without state, history or decisions.\n\n"
-            + "| run | broker-only pairs/s | fleet node tasks/s | ratio | load avg (1 min) |\n"
-            + "|---|---|---|---|---|\n"
+            + " (task + result), without state, history or decisions. Unpaced the producer keeps"
+            + " 1,000 messages unconfirmed (the broker's bound); after each fan-out run the same"
+            + " path runs again paced at the fan-out's rate. *Broker CPU* is the RabbitMQ server's"
+            + " CPU time per pair (per node task for the fleet) in each window.\n\n"
+            + "| run | broker-only pairs/s | broker CPU-ms / pair | fleet node tasks/s | broker"
+            + " CPU-ms / fleet task | ratio | broker-only paced at the fleet's rate: pairs/s |"
+            + " broker CPU-ms / pair, paced | load avg (1 min) |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n"
             + rows(
                 broker.size(),
                 i ->
                     String.format(
                         Locale.ROOT,
-                        "| %d | %.0f | %.0f | %.1f %% | %s |",
+                        "| %d | %.0f | %.3f | %.0f | %.3f | %.1f %% | %.0f | %.3f | %s |",
                         i + 1,
                         broker.get(i),
+                        brokerResults.get(i).brokerCpuMillisPerPair(),
                         tasks.get(i),
+                        fleetBroker.get(i),
                         ratios.get(i) * 100,
+                        paced.get(i).pairsPerSecond(),
+                        paced.get(i).brokerCpuMillisPerPair(),
                         loads.get(i)))
+            + String.format(
+                Locale.ROOT,
+                "%nMedians: the broker spends %.3f CPU-ms per pair when saturated, %.3f at the"
+                    + " fleet's rate without the fleet, and %.3f per node task inside the fleet.%n",
+                Stats.median(
+                    brokerResults.stream()
+                        .map(BrokerBaseline.Result::brokerCpuMillisPerPair)
+                        .toList()),
+                Stats.median(
+                    paced.stream().map(BrokerBaseline.Result::brokerCpuMillisPerPair).toList()),
+                Stats.median(fleetBroker))
             + "\nFan-out: "
             + options.fanoutConcurrency()
             + " executions of root → 19 leaves kept in flight (`execute?wait`), "
@@ -189,7 +213,8 @@ final class Report {
     details.add(
         "### `execute?wait` latency\n\n"
             + options.waitRequests()
-            + " sequential requests per run after a warm-up, client-side latency; p99 (median of"
+            + " sequential requests per run after a warm-up, client-side latency with a blocking"
+            + " HTTP/1.1 client on a kept-alive connection; p99 (median of"
             + " runs) "
             + fmt2(Stats.median(p99s))
             + " ms; "

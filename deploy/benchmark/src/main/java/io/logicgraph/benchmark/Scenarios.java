@@ -318,7 +318,7 @@ final class Scenarios {
       if (i == 0) {
         start = System.nanoTime();
       }
-      FleetApi.Answer answer = api.execute(graphId, 5_000).join();
+      FleetApi.Answer answer = api.executeAndWait(graphId, 5_000);
       if (i < 0) {
         continue;
       }
