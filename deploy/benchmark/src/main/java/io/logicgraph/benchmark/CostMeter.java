@@ -109,16 +109,15 @@ final class CostMeter {
     StringBuilder md = new StringBuilder();
     md.append("| process | CPU ms per node task |\n|---|---|\n");
     double fleetTotal = 0;
-    for (Map.Entry<String, Long> entry : last.cpuTicks().entrySet()) {
-      Long before = first.cpuTicks().get(entry.getKey());
-      if (before == null || before < 0 || entry.getValue() < 0) {
+    for (String process : last.cpuTicks().keySet()) {
+      double perTask = perTaskMillis(process);
+      if (Double.isNaN(perTask)) {
         continue;
       }
-      double perTask = (entry.getValue() - before) * MILLIS_PER_TICK / tasks;
-      if (!entry.getKey().contains("shared")) {
+      if (!process.contains("shared")) {
         fleetTotal += perTask;
       }
-      md.append(String.format(Locale.ROOT, "| %s | %.3f |%n", entry.getKey(), perTask));
+      md.append(String.format(Locale.ROOT, "| %s | %.3f |%n", process, perTask));
     }
     double busy = last.machineBusyTicks() - first.machineBusyTicks();
     double total = last.machineTotalTicks() - first.machineTotalTicks();
